@@ -1,0 +1,71 @@
+"""Application factory."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from app.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config: object | str | None = None) -> Flask:
+    """Build the app. `config` is a class, an import path, or None for config.Config."""
+    app = Flask(__name__, instance_relative_config=False, template_folder=str(TEMPLATES_DIR))
+    app.instance_path = str(Path(__file__).resolve().parent.parent / "instance")
+    app.config.from_object(config or "config.Config")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from app import schema, template_helpers
+
+    schema.init_app(app)
+    template_helpers.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
+    from app.auth import models as _auth  # noqa: F401
+    from app.events import models as _events  # noqa: F401
+    from app.outcomes import models as _outcomes  # noqa: F401
+    from app.partners import models as _partners  # noqa: F401
+    from app.practices import models as _practices  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.home.views import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_cli
+    from app.events.cli import events_cli
+    from app.partners.cli import partners_cli, periods_cli
+
+    for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli):
+        app.cli.add_command(group)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in instance/ so sessions survive restarts without configuration."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,56 @@
+"""`flask --app wsgi users create EMAIL --role ROLE [--partner CODE]`."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.auth import services
+from app.enums import Role
+from app.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--partner", "partner_code", help="Partner code (P1, P2 ...); required for partner.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create(email: str, role: str, partner_code: str | None, password_stdin: bool) -> None:
+    """Create an account; the password comes from a prompt or standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = services.create_user(email, password, role, partner_code)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    where = f" for {user.partner.city}" if user.partner else ""
+    click.echo(f"Created {user.role} account {user.email}{where}.")
+
+
+DEMO_ACCOUNTS = [
+    # email, role, partner code
+    ("coordinator@better.example", "coordinator", "P1"),
+    ("tartu@better.example", "partner", "P4"),
+    ("funder@better.example", "funder", None),
+]
+
+
+@users_cli.command("ensure-demo")
+def ensure_demo() -> None:
+    """Create the demo accounts once (random passwords kept in instance/) and print them."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    path = Path(current_app.instance_path) / "demo_accounts.txt"
+    try:
+        lines = services.ensure_demo_accounts(DEMO_ACCOUNTS, path)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo("Sign in to the demo at /login with one of these accounts:")
+    for line in lines:
+        click.echo(f"  {line}")

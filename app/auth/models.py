@@ -1,0 +1,76 @@
+"""Accounts: a coordinator, a partner editor (tied to one partner) or a funder."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db_types import UTCDateTime, utcnow
+from app.enums import Role, one_of
+from app.extensions import db
+from app.partners.models import Partner
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        one_of("role", Role),
+        CheckConstraint(
+            "role <> 'partner' OR partner_id IS NOT NULL", name="partner_role_has_partner"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    # Required for partner editors; a coordinator usually belongs to the lead partner.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    # Zone to read times in; defaults to the partner's.
+    preferred_timezone: Mapped[str | None] = mapped_column(String(64))
+    # Secret part of the private calendar feed URL; resetting it kills the old URL.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        # scrypt: werkzeug's current default, memory-hard.
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_funder(self) -> bool:
+        return self.role == Role.FUNDER
+
+    @property
+    def timezone(self) -> str | None:
+        """The zone this user reads times in: their own choice, else their partner's."""
+        if self.preferred_timezone:
+            return self.preferred_timezone
+        return self.partner.timezone if self.partner else None

@@ -1,0 +1,1 @@
+"""The demo partnership, BETTER, as the documents in shared/seeds describe it."""

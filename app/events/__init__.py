@@ -1,0 +1,1 @@
+"""Events: thematic events, study visits, import workshops, local events; sessions, attendance."""

@@ -1,0 +1,227 @@
+"""Events, their sessions (agenda), participating partners and attendance."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from app.db_types import UTCDateTime, utcnow
+from app.enums import EventFormat, EventKind, EventStatus, SessionKind, one_of
+from app.errors import DomainError
+from app.extensions import db
+from app.partners.models import Partner, Person, Project, Venue
+from app.timezones import in_zone, zone
+
+event_participant = Table(
+    "event_participant",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partner.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+session_expert = Table(
+    "session_expert",
+    db.metadata,
+    Column("session_id", ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="end_after_start"),
+        CheckConstraint(
+            "original_ends_at IS NULL OR original_ends_at > original_starts_at",
+            name="original_end_after_start",
+        ),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+        CheckConstraint(
+            "expected_attendance IS NULL OR expected_attendance >= 0",
+            name="expected_attendance_not_negative",
+        ),
+        CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
+        one_of("kind", EventKind),
+        one_of("status", EventStatus),
+        one_of("format", EventFormat),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    number: Mapped[int | None]  # "thematic event #3"
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    host_partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
+    )
+
+    # When: instants in UTC, plus the IANA zone the event happens in.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    # Known only by its date(s): starts/ends at local midnights.
+    all_day: Mapped[bool] = mapped_column(default=False)
+
+    # Where.
+    format: Mapped[str] = mapped_column(String(20), default=EventFormat.IN_PERSON.value)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
+    location: Mapped[str] = mapped_column(String(300), default="")  # free text when no venue
+    online_platform: Mapped[str] = mapped_column(String(80), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    expected_attendance: Mapped[int | None]
+
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.PLANNED.value, index=True)
+    # Where and when it was first planned, kept when it moves.
+    original_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    original_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    original_all_day: Mapped[bool] = mapped_column(default=False)
+    original_location: Mapped[str] = mapped_column(String(300), default="")
+
+    is_public: Mapped[bool] = mapped_column(default=True)
+    # Goes up with every change a subscribed calendar must see (iCal SEQUENCE).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    project: Mapped[Project] = relationship()
+    host: Mapped[Partner] = relationship(foreign_keys=[host_partner_id])
+    venue: Mapped[Venue | None] = relationship()
+    participants: Mapped[list[Partner]] = relationship(
+        secondary=event_participant, order_by=Partner.code
+    )
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event",
+        order_by="EventSession.starts_at",
+        cascade="all, delete-orphan",
+    )
+    attendance: Mapped[list["Attendance"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @validates("timezone")
+    def _check_timezone(self, _key: str, value: str) -> str:
+        zone(value)
+        return value
+
+    @property
+    def kind_enum(self) -> EventKind:
+        return EventKind(self.kind)
+
+    @property
+    def status_enum(self) -> EventStatus:
+        return EventStatus(self.status)
+
+    @property
+    def format_enum(self) -> EventFormat:
+        return EventFormat(self.format)
+
+    @property
+    def display_title(self) -> str:
+        """'Thematic event #3: ...' or 'Study visit: ...'."""
+        kind = self.kind_enum.label
+        prefix = f"{kind} #{self.number}" if self.number else kind
+        return prefix if self.title == prefix else f"{prefix}: {self.title}"
+
+    @property
+    def local_start(self) -> datetime:
+        return in_zone(self.starts_at, self.timezone)
+
+    @property
+    def local_end(self) -> datetime:
+        return in_zone(self.ends_at, self.timezone)
+
+    @property
+    def place(self) -> str:
+        """Where, in words: venue and city, or the online platform."""
+        online = f"Online ({self.online_platform})" if self.online_platform else "Online"
+        physical = str(self.venue) if self.venue else self.location
+        if self.format == EventFormat.ONLINE:
+            return online
+        if self.format == EventFormat.HYBRID:
+            return f"{physical} and {online.lower()}" if physical else online
+        return physical or self.host.city
+
+    @property
+    def visiting_partners(self) -> list[Partner]:
+        return [p for p in self.participants if p.id != self.host_partner_id]
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.display_title!r}>"
+
+
+class EventSession(db.Model):
+    """One part of an event's agenda, with its own hours and experts."""
+
+    __tablename__ = "event_session"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="end_after_start"),
+        one_of("kind", SessionKind),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default=SessionKind.SEMINAR.value)
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    experts: Mapped[list[Person]] = relationship(secondary=session_expert, order_by=Person.name)
+
+    @property
+    def kind_enum(self) -> SessionKind:
+        return SessionKind(self.kind)
+
+
+class Attendance(db.Model):
+    """How many people from a partner, and from its local stakeholders, took part."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        CheckConstraint("staff_count >= 0", name="staff_not_negative"),
+        CheckConstraint("stakeholder_count >= 0", name="stakeholders_not_negative"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="RESTRICT"), primary_key=True
+    )
+    staff_count: Mapped[int] = mapped_column(default=0)
+    stakeholder_count: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="attendance")
+    partner: Mapped[Partner] = relationship()
+
+    @property
+    def total(self) -> int:
+        return self.staff_count + self.stakeholder_count
+
+
+def _check_span(target: Event | EventSession, what: str) -> None:
+    if target.starts_at and target.ends_at and target.ends_at <= target.starts_at:
+        raise DomainError(f"The {what} must end after it starts.", field="ends_at")
+
+
+@event.listens_for(Event, "before_insert")
+@event.listens_for(Event, "before_update")
+def _validate_event(_mapper, _connection, target: Event) -> None:
+    _check_span(target, "event")
+
+
+@event.listens_for(EventSession, "before_insert")
+@event.listens_for(EventSession, "before_update")
+def _validate_session(_mapper, _connection, target: EventSession) -> None:
+    _check_span(target, "session")

@@ -1,0 +1,1 @@
+"""The home page: the partnership at a glance."""

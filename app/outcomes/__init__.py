@@ -1,0 +1,1 @@
+"""Regional action plans, outcomes, indicators and evidence."""

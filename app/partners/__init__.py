@@ -1,0 +1,1 @@
+"""The partnership itself: the project and its reporting periods, partners, people, venues."""

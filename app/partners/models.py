@@ -1,0 +1,182 @@
+"""Project, partners, people and venues."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from app.errors import DomainError, UnknownPeriod
+from app.extensions import db
+from app.partners.periods import ReportingPeriod, add_months
+from app.timezones import zone
+
+SEMESTER_MONTHS = 6
+
+
+class Project(db.Model):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acronym: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    programme: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date]
+    website: Mapped[str | None] = mapped_column(String(300))
+
+    phases: Mapped[list["Phase"]] = relationship(
+        back_populates="project", order_by="Phase.number", cascade="all, delete-orphan"
+    )
+    partners: Mapped[list["Partner"]] = relationship(
+        back_populates="project", order_by="Partner.code"
+    )
+
+    @property
+    def end_date(self) -> date:
+        """Day after the last day of the last phase."""
+        return max((p.end_date for p in self.phases), default=add_months(self.start_date, 6))
+
+    def periods(self) -> list[ReportingPeriod]:
+        """Semesters: six months each from the start date, to the end of the last phase."""
+        periods = []
+        start, number = self.start_date, 1
+        while start < self.end_date:
+            end = min(add_months(start, SEMESTER_MONTHS), self.end_date)
+            periods.append(ReportingPeriod(number, start, end, self._phase_name(start)))
+            start, number = end, number + 1
+        return periods
+
+    def period(self, number: int) -> ReportingPeriod:
+        for period in self.periods():
+            if period.number == number:
+                return period
+        raise UnknownPeriod(
+            f"{self.acronym} has no semester {number}: "
+            f"its semesters are 1 to {len(self.periods())}.",
+            field="period",
+        )
+
+    def period_for(self, day: date) -> ReportingPeriod:
+        for period in self.periods():
+            if period.contains(day):
+                return period
+        raise UnknownPeriod(
+            f"{day:%d %B %Y} is outside {self.acronym}'s reporting periods "
+            f"({self.start_date:%d %B %Y} to {self.end_date:%d %B %Y}).",
+            field="period",
+        )
+
+    def _phase_name(self, day: date) -> str:
+        for phase in self.phases:
+            if phase.start_date <= day < phase.end_date:
+                return phase.name
+        return ""
+
+
+class Phase(db.Model):
+    __tablename__ = "phase"
+    __table_args__ = (
+        UniqueConstraint("project_id", "number"),
+        CheckConstraint("end_date > start_date", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[date]
+    end_date: Mapped[date]  # day after the last day
+
+    project: Mapped[Project] = relationship(back_populates="phases")
+
+
+class Partner(db.Model):
+    __tablename__ = "partner"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        CheckConstraint("length(country) = 2", name="country_iso2"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"))
+    code: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(12))
+    is_lead: Mapped[bool] = mapped_column(default=False)
+
+    project: Mapped[Project] = relationship(back_populates="partners")
+    people: Mapped[list["Person"]] = relationship(back_populates="partner", order_by="Person.name")
+
+    @validates("timezone")
+    def _check_timezone(self, _key: str, value: str) -> str:
+        zone(value)
+        return value
+
+    @validates("country")
+    def _check_country(self, _key: str, value: str) -> str:
+        if len(value or "") != 2 or not value.isalpha():
+            raise DomainError(f"Country must be a two-letter ISO code, not {value!r}.", "country")
+        return value.upper()
+
+    def __str__(self) -> str:
+        return self.city
+
+
+class Person(db.Model):
+    """Someone from a partner. Name and function are public; contact data never is."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str | None] = mapped_column(String(254))  # private
+    phone: Mapped[str | None] = mapped_column(String(40))  # private
+
+    partner: Mapped[Partner] = relationship(back_populates="people")
+
+
+class Venue(db.Model):
+    __tablename__ = "venue"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("price_per_hour IS NULL OR price_per_hour >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int | None]
+    area_m2: Mapped[int | None]
+    bookable_hours: Mapped[str] = mapped_column(String(120), default="")
+    price_per_hour: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class SemesterPlan(db.Model):
+    """How many events of a kind the partnership plans for a semester."""
+
+    __tablename__ = "semester_plan"
+    __table_args__ = (
+        UniqueConstraint("project_id", "period_number", "kind"),
+        CheckConstraint("planned_count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    period_number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(30))
+    planned_count: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship()

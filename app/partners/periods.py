@@ -1,0 +1,30 @@
+"""Reporting periods, derived from the project's start and phases (never stored)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    return day.replace(year=day.year + month_index // 12, month=month_index % 12 + 1)
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    number: int
+    start: date  # first day
+    end: date  # day after the last day
+    phase: str
+
+    @property
+    def last_day(self) -> date:
+        from datetime import timedelta
+
+        return self.end - timedelta(days=1)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day < self.end
+
+    @property
+    def label(self) -> str:
+        return f"Semester {self.number} ({self.start:%b %Y} – {self.last_day:%b %Y})"

@@ -1,0 +1,1 @@
+"""Good practices and their transfers from owner to importing partners."""

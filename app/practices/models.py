@@ -1,0 +1,121 @@
+"""Good practices, where they were presented or studied, and their transfers."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, utcnow
+from app.enums import PracticeRole, TransferStage, one_of
+from app.extensions import db
+from app.partners.models import Partner, Project
+
+
+class GoodPractice(db.Model):
+    """Fields follow what a programme's good-practice database asks for."""
+
+    __tablename__ = "good_practice"
+    __table_args__ = (
+        CheckConstraint(
+            "ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on",
+            name="end_after_start",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"))
+    owner_partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(120), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[str] = mapped_column(Text, default="")
+    evidence_of_success: Mapped[str] = mapped_column(Text, default="")
+    transfer_potential: Mapped[str] = mapped_column(Text, default="")
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    links: Mapped[str] = mapped_column(Text, default="")  # one URL per line
+    is_public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    project: Mapped[Project] = relationship()
+    owner: Mapped[Partner] = relationship()
+    event_links: Mapped[list["PracticeEvent"]] = relationship(
+        back_populates="practice", cascade="all, delete-orphan"
+    )
+    transfers: Mapped[list["Transfer"]] = relationship(
+        back_populates="practice", cascade="all, delete-orphan"
+    )
+
+
+class PracticeEvent(db.Model):
+    """A practice presented at an event, studied on a visit, or worked on in a workshop."""
+
+    __tablename__ = "practice_event"
+    __table_args__ = (one_of("role", PracticeRole),)
+
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("good_practice.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default=PracticeRole.PRESENTED.value)
+
+    practice: Mapped[GoodPractice] = relationship(back_populates="event_links")
+    event: Mapped["Event"] = relationship()  # noqa: F821
+
+
+class Transfer(db.Model):
+    """One practice taken up by one importing partner (never its owner: checked in services)."""
+
+    __tablename__ = "transfer"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "importer_partner_id"),
+        one_of("stage", TransferStage),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("good_practice.id", ondelete="CASCADE"), index=True
+    )
+    importer_partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    stage: Mapped[str] = mapped_column(String(30), default=TransferStage.IDENTIFIED.value)
+
+    practice: Mapped[GoodPractice] = relationship(back_populates="transfers")
+    importer: Mapped[Partner] = relationship()
+    history: Mapped[list["TransferStageChange"]] = relationship(
+        back_populates="transfer",
+        order_by="TransferStageChange.changed_at",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def stage_enum(self) -> TransferStage:
+        return TransferStage(self.stage)
+
+
+class TransferStageChange(db.Model):
+    """The history of a transfer: each stage it reached, when, and what moved it."""
+
+    __tablename__ = "transfer_stage_change"
+    __table_args__ = (one_of("stage", TransferStage),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(
+        ForeignKey("transfer.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(30))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    transfer: Mapped[Transfer] = relationship(back_populates="history")
+    event: Mapped["Event | None"] = relationship()  # noqa: F821
+    action: Mapped["Action | None"] = relationship()  # noqa: F821

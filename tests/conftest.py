@@ -1,0 +1,85 @@
+"""Fixtures: the app on SQLite always, and on PostgreSQL too when TEST_DATABASE_URL is set.
+
+The schema is built by the real migrations once per backend; each test starts from
+empty tables.
+"""
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _fresh_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> dict[str, str]:
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"}
+    if "postgresql" in BACKENDS:
+        urls["postgresql"] = os.environ["TEST_DATABASE_URL"]
+    return urls
+
+
+@pytest.fixture(scope="session")
+def migrated() -> set[str]:
+    """Backends whose database has been upgraded to head by the migrations."""
+    return set()
+
+
+def make_app(url: str, **overrides):
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+    return create_app(config)
+
+
+def _empty_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, database_urls, migrated, tmp_path):
+    backend = request.param
+    url = database_urls[backend]
+    application = make_app(url, UPLOAD_DIR=str(tmp_path / "uploads"))
+    with application.app_context():
+        if backend not in migrated:
+            if backend == "postgresql":
+                _fresh_postgres(url)
+            upgrade()
+            migrated.add(backend)
+        _empty_tables()
+        yield application
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    from app.demo.loader import load_demo
+
+    load_demo()
+    return app

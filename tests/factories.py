@@ -1,0 +1,76 @@
+"""Small factories for test data; each commits and returns the object."""
+
+from datetime import date, datetime
+from itertools import count
+
+from app.auth.models import User
+from app.events.services import create_event
+from app.extensions import db
+from app.partners.models import Partner, Phase, Project
+
+_seq = count(1)
+
+
+def project(**fields) -> Project:
+    fields.setdefault("acronym", f"TEST{next(_seq)}")
+    fields.setdefault("name", "Test partnership")
+    fields.setdefault("programme", "Interreg Europe")
+    fields.setdefault("start_date", date(2019, 8, 1))
+    item = Project(**fields)
+    item.phases = [
+        Phase(
+            number=1,
+            name="Phase 1",
+            start_date=item.start_date,
+            end_date=date(item.start_date.year + 3, item.start_date.month, 1),
+        )
+    ]
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def partner(
+    project: Project, code: str, city: str = "Tartu", zone: str = "Europe/Tallinn", **fields
+) -> Partner:
+    item = Partner(
+        project=project,
+        code=code,
+        name=fields.pop("name", f"City of {city}"),
+        city=city,
+        country=fields.pop("country", "EE"),
+        timezone=zone,
+        language=fields.pop("language", "et"),
+        **fields,
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def event(project: Project, host: Partner, start: datetime | date, end: datetime | date, **fields):
+    fields.setdefault("kind", "study_visit")
+    fields.setdefault("title", f"Event {next(_seq)}")
+    item = create_event(
+        project,
+        host=host,
+        start=start,
+        end=end,
+        timezone=fields.pop("timezone", host.timezone),
+        **fields,
+    )
+    db.session.commit()
+    return item
+
+
+def user(
+    email: str,
+    role: str = "coordinator",
+    partner: Partner | None = None,
+    password: str = "correct horse battery",
+) -> User:
+    item = User(email=email, role=role, partner=partner)
+    item.set_password(password)
+    db.session.add(item)
+    db.session.commit()
+    return item
