@@ -29,11 +29,11 @@ run: demo
 
 # The whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 test: install
-	$(BIN)/ruff check app tests config.py wsgi.py migrations/env.py
+	$(BIN)/ruff check app tests bench config.py wsgi.py migrations/env.py
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check app tests config.py wsgi.py migrations/env.py
+	$(BIN)/ruff check app tests bench config.py wsgi.py migrations/env.py
 	$(BIN)/ruff format --check app tests config.py wsgi.py
 
 format: install

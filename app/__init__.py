@@ -46,10 +46,15 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.events.views import bp as events_bp
+    from app.feeds.views import bp as feeds_bp
     from app.home.views import bp as home_bp
+    from app.outcomes.views import bp as outcomes_bp
+    from app.practices.views import bp as practices_bp
+    from app.reports.views import bp as reports_bp
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (home_bp, auth_bp, events_bp, feeds_bp, practices_bp, outcomes_bp, reports_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
@@ -57,8 +62,9 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.events.cli import events_cli
     from app.partners.cli import partners_cli, periods_cli
+    from app.reports.cli import report_cli
 
-    for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli):
+    for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli, report_cli):
         app.cli.add_command(group)
 
 

@@ -65,9 +65,5 @@ def ensure_demo_accounts(accounts, path) -> list[str]:
             create_user(email, known[email], role, partner_code)
     path.write_text("".join(f"{e}\t{p}\n" for e, p in known.items()))
     path.chmod(0o600)
-    roles = {email: (role, code) for email, role, code in accounts}
-    return [
-        f"{email}  {password}  ({roles[email][0]}{', ' + roles[email][1] if roles[email][1] else ''})"
-        for email, password in known.items()
-        if email in roles
-    ]
+    labels = {email: ", ".join(filter(None, (role, code))) for email, role, code in accounts}
+    return [f"{email}  {known[email]}  ({labels[email]})" for email in labels if email in known]

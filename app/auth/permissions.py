@@ -1,0 +1,74 @@
+"""Who may do what, on which object. Every write calls one of these; views answer 403."""
+
+from flask import abort
+from flask_login import current_user
+
+from app.enums import Role
+
+
+def _user(user=None):
+    return user if user is not None else current_user
+
+
+def is_signed_in(user=None) -> bool:
+    return bool(_user(user) and _user(user).is_authenticated)
+
+
+def can_see_internal(user=None) -> bool:
+    """Internal events and non-public practices: any signed-in account."""
+    return is_signed_in(user)
+
+
+def can_create_events(user=None) -> bool:
+    user = _user(user)
+    return is_signed_in(user) and user.role in (Role.COORDINATOR, Role.PARTNER)
+
+
+def can_edit_event(event, user=None) -> bool:
+    """Coordinators edit every event; a partner editor only those their partner hosts."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.PARTNER and user.partner_id == event.host_partner_id
+
+
+def can_edit_attendance(event, partner_id: int, user=None) -> bool:
+    """A partner editor records their own people's attendance at any event."""
+    user = _user(user)
+    if can_edit_event(event, user):
+        return True
+    return is_signed_in(user) and user.role == Role.PARTNER and user.partner_id == partner_id
+
+
+def can_edit_owned_by(partner_id: int, user=None) -> bool:
+    """Things a partner owns (practices, its action plan): its editors and coordinators."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.PARTNER and user.partner_id == partner_id
+
+
+def is_coordinator(user=None) -> bool:
+    user = _user(user)
+    return is_signed_in(user) and user.role == Role.COORDINATOR
+
+
+def can_read_reports(user=None) -> bool:
+    """Semester reports: coordinators and funders."""
+    user = _user(user)
+    return is_signed_in(user) and user.role in (Role.COORDINATOR, Role.FUNDER)
+
+
+def require(allowed: bool) -> None:
+    """Abort with 403 (or send to sign-in when anonymous) unless `allowed`."""
+    if allowed:
+        return
+    if not is_signed_in():
+        from app.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    abort(403)

@@ -1,0 +1,5 @@
+"""Pages of the events area."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)

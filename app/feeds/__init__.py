@@ -1,0 +1,1 @@
+"""iCal feeds partners subscribe to."""

@@ -1,0 +1,5 @@
+"""Pages of the outcomes area."""
+
+from flask import Blueprint
+
+bp = Blueprint("outcomes", __name__)

@@ -1,0 +1,1 @@
+"""PDF semester reports for funders."""

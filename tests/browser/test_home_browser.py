@@ -1,0 +1,12 @@
+"""The published programme in a real browser."""
+
+from tests.browser.conftest import screenshot, serious_accessibility_violations
+
+
+def test_anonymous_visitor_reads_the_programme(demo, page):
+    page.goto("/")
+    assert page.get_by_role("heading", name="Partners").is_visible()
+    assert page.get_by_text("Thematic event #3").first.is_visible()
+    assert page.get_by_text("16 Jun 2020, 09:30 BST (Europe/London)").first.is_visible()
+    screenshot(page, "home-anonymous")
+    assert serious_accessibility_violations(page) == []
