@@ -72,3 +72,35 @@ def require(allowed: bool) -> None:
 
         abort(login_manager.unauthorized())
     abort(403)
+
+
+# Practices, action plans, outcomes and evidence (issue 4).
+
+
+def can_edit_practice(practice, user=None) -> bool:
+    """A good practice: its owner partner's editors and coordinators."""
+    return can_edit_owned_by(practice.owner_partner_id, user)
+
+
+def can_add_transfer(practice, importer_partner_id: int, user=None) -> bool:
+    """Recording that a partner takes up a practice: the importer's or the owner's editors,
+    and coordinators."""
+    return can_edit_owned_by(importer_partner_id, user) or can_edit_practice(practice, user)
+
+
+def can_edit_action_plan(partner_id: int, user=None) -> bool:
+    """A regional action plan and its actions: that partner's editors and coordinators."""
+    return can_edit_owned_by(partner_id, user)
+
+
+def can_add_evidence(target, user=None) -> bool:
+    """Outcomes and attachments on an event (its host's editors and coordinators), a
+    practice (its owner's) or an action (its plan's partner's)."""
+    from app.events.models import Event
+    from app.outcomes.models import Action
+
+    if isinstance(target, Event):
+        return can_edit_event(target, user)
+    if isinstance(target, Action):
+        return can_edit_owned_by(target.group.plan.partner_id, user)
+    return can_edit_practice(target, user)

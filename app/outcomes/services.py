@@ -1,13 +1,19 @@
 """Indicator figures, computed from recorded outcomes (never typed twice)."""
 
+import secrets
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date as _date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from app.enums import ActionStatus, OutcomeKind
+from app.errors import DomainError
 from app.extensions import db
-from app.outcomes.models import Indicator, Outcome
-from app.partners.models import Project
+from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Indicator, Outcome
+from app.partners.models import Partner, Project
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,281 @@ def indicator_table(project: Project, period_number: int) -> list[IndicatorRow]:
         )
         for i in indicators
     ]
+
+
+# --- Recording: action plans, actions, outcomes, indicators, evidence (issue 4) ---------
+
+
+def _text(data: dict, name: str, limit: int | None = None, required: str | None = None) -> str:
+    value = (data.get(name) or "").strip()
+    if required and not value:
+        raise DomainError(required, name)
+    if limit and len(value) > limit:
+        raise DomainError(f"At most {limit} characters.", name)
+    return value
+
+
+def save_action_plan(partner: Partner, data: dict) -> ActionPlan:
+    """Create or update a partner's regional action plan (title, policy instrument)."""
+    title = _text(data, "title", 200, "An action plan needs a title.")
+    instrument = _text(data, "policy_instrument", 300)
+    objective = _text(data, "objective")
+    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.partner_id == partner.id))
+    if plan is None:
+        plan = ActionPlan(partner=partner, title=title)
+        db.session.add(plan)
+    plan.title, plan.policy_instrument, plan.objective = title, instrument, objective
+    db.session.flush()
+    return plan
+
+
+def add_action_group(plan: ActionPlan, data: dict) -> ActionGroup:
+    title = _text(data, "title", 200, "An action group needs a title.")
+    group = ActionGroup(
+        plan=plan,
+        title=title,
+        objective=_text(data, "objective"),
+        inspired_by=_text(data, "inspired_by", 300),
+        position=max((g.position for g in plan.groups), default=0) + 1,
+    )
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def save_action(group: ActionGroup, data: dict, action: Action | None = None, user=None) -> Action:
+    """Create or update an action; an inspiring practice moves its transfer on."""
+    from app.practices.models import GoodPractice
+    from app.practices.services import on_action_saved
+
+    title = _text(data, "title", 300, "An action needs a title.")
+    status = data.get("status") or ActionStatus.PLANNED.value
+    if status not in {s.value for s in ActionStatus}:
+        raise DomainError("Choose planned, in progress or done.", "status")
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    for name, value in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if value is not None and not isinstance(value, _date):
+            raise DomainError("Give a date as YYYY-MM-DD.", name)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise DomainError("The end is before the start.", "ends_on")
+    practice = None
+    practice_id = data.get("inspired_by_practice_id") or None
+    if practice_id:
+        practice = db.session.get(GoodPractice, int(practice_id))
+        if practice is None or practice.project_id != group.plan.partner.project_id:
+            raise DomainError("Choose a good practice of this project.", "inspired_by_practice_id")
+    if action is None:
+        action = Action(
+            group=group, position=max((a.position for a in group.actions), default=0) + 1
+        )
+        db.session.add(action)
+    action.title = title
+    action.description = _text(data, "description")
+    action.owner = _text(data, "owner", 200)
+    action.starts_on, action.ends_on = starts_on, ends_on
+    action.status = status
+    action.results = _text(data, "results")
+    action.inspired_by_practice = practice
+    db.session.flush()
+    on_action_saved(action, user=user)
+    return action
+
+
+def _value(raw) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"“{raw}” is not a number.", "value") from None
+    if not value.is_finite():
+        raise DomainError(f"“{raw}” is not a number.", "value")
+    if value < 0:
+        raise DomainError("An indicator figure cannot be negative.", "value")
+    if value >= Decimal("1e12"):
+        raise DomainError("That figure is too large.", "value")
+    return value.quantize(Decimal("0.01"))
+
+
+def record_outcome(
+    project: Project,
+    *,
+    kind: str,
+    text: str = "",
+    event=None,
+    action: Action | None = None,
+    indicator_id=None,
+    value=None,
+    period_number=None,
+) -> Outcome:
+    """A lesson, a decision or an indicator figure on an event or an action."""
+    if (event is None) == (action is None):
+        raise DomainError("An outcome belongs to one event or one action.", "kind")
+    try:
+        kind = OutcomeKind(kind).value
+    except ValueError:
+        raise DomainError("Choose a lesson, a decision or an indicator figure.", "kind") from None
+    text = (text or "").strip()
+    outcome = Outcome(event=event, action=action, kind=kind, text=text)
+    if kind == OutcomeKind.FIGURE:
+        indicator = db.session.get(Indicator, int(indicator_id)) if indicator_id else None
+        if indicator is None or indicator.project_id != project.id:
+            raise DomainError("Choose the indicator the figure counts for.", "indicator_id")
+        if value is None or str(value).strip() == "":
+            raise DomainError("Give the figure's value.", "value")
+        outcome.value = _value(value)
+        try:
+            number = int(period_number)
+        except (TypeError, ValueError):
+            raise DomainError("Choose the reporting period.", "period_number") from None
+        project.period(number)  # UnknownPeriod (a DomainError) when it does not exist
+        outcome.indicator, outcome.period_number = indicator, number
+    elif not text:
+        raise DomainError("Write the lesson or decision.", "text")
+    db.session.add(outcome)
+    db.session.flush()
+    return outcome
+
+
+def save_indicator(project: Project, data: dict, indicator: Indicator | None = None) -> Indicator:
+    code = _text(data, "code", 20, "An indicator needs a code.").upper()
+    name = _text(data, "name", 300, "An indicator needs a name.")
+    unit = _text(data, "unit", 40)
+    raw = data.get("target")
+    target = None if raw is None or str(raw).strip() == "" else _target(raw)
+    clash = db.session.scalar(
+        select(Indicator).where(Indicator.project_id == project.id, Indicator.code == code)
+    )
+    if clash is not None and clash is not indicator:
+        raise DomainError(f"Another indicator already has the code {code}.", "code")
+    if indicator is None:
+        indicator = Indicator(project=project)
+        db.session.add(indicator)
+    indicator.code, indicator.name, indicator.unit, indicator.target = code, name, unit, target
+    db.session.flush()
+    return indicator
+
+
+def _target(raw) -> Decimal:
+    try:
+        return _value(raw)
+    except DomainError as error:
+        raise DomainError(error.message.replace("indicator figure", "target"), "target") from None
+
+
+# Evidence files. Types by extension, checked against the file's first bytes, and always
+# served as a download with a fixed content type (never the browser's guess).
+ALLOWED_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (b"PK\x03\x04",),
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
+}
+CATEGORIES = {
+    "invitation": "Invitation",
+    "agenda": "Agenda",
+    "attendance": "Attendance list",
+    "minutes": "Minutes",
+    "photo": "Photo",
+    "presentation": "Presentation",
+    "other": "Other",
+}
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _clean_name(name: str) -> str:
+    name = Path((name or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>:|?*').strip(" .")
+    return name[:255]
+
+
+def store_attachment(
+    stream,
+    filename: str,
+    *,
+    category: str = "other",
+    event=None,
+    practice=None,
+    action=None,
+    user=None,
+) -> Attachment:
+    """Check and keep an uploaded file; nothing is written when it is refused."""
+    if sum(x is not None for x in (event, practice, action)) != 1:
+        raise DomainError("Evidence belongs to one event, practice or action.", "file")
+    original = _clean_name(filename)
+    if not original:
+        raise DomainError("Choose a file to upload.", "file")
+    extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
+    if extension not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES))
+        raise DomainError(
+            f"Files of type “.{extension or '?'}” are not accepted. Accepted types: {allowed}.",
+            "file",
+        )
+    if category not in CATEGORIES:
+        raise DomainError("Choose what kind of evidence this is.", "category")
+    limit = max_upload_bytes()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(
+            f"The file is larger than the limit of {limit // (1024 * 1024)} MB.", "file"
+        )
+    if not data:
+        raise DomainError("The file is empty.", "file")
+    content_type, signatures = ALLOWED_TYPES[extension]
+    if not any(data.startswith(sig) for sig in signatures):
+        raise DomainError(
+            f"The file's contents are not a .{extension} file; it was not accepted.", "file"
+        )
+    stored = secrets.token_hex(24)
+    path = upload_dir() / stored
+    path.write_bytes(data)
+    attachment = Attachment(
+        event_id=event.id if event is not None else None,
+        practice_id=practice.id if practice is not None else None,
+        action_id=action.id if action is not None else None,
+        category=category,
+        original_name=original,
+        stored_name=stored,
+        content_type=content_type,
+        size_bytes=len(data),
+        uploaded_by_id=getattr(user, "id", None),
+    )
+    db.session.add(attachment)
+    try:
+        db.session.flush()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return upload_dir() / attachment.stored_name
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    path = attachment_path(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    path.unlink(missing_ok=True)

@@ -1,5 +1,555 @@
-"""Pages of the outcomes area."""
+"""Pages of the outcomes area: action plans, outcomes, indicators, evidence, attendance sheets."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from app.auth.permissions import (
+    can_add_evidence,
+    can_edit_action_plan,
+    can_see_internal,
+    is_coordinator,
+    is_signed_in,
+    require,
+)
+from app.errors import DomainError, UnknownPeriod
+from app.events.models import Event
+from app.extensions import db
+from app.home.queries import the_project
+from app.outcomes import queries, services
+from app.outcomes.forms import (
+    ActionForm,
+    ActionGroupForm,
+    ActionPlanForm,
+    AttachmentForm,
+    IndicatorForm,
+    OutcomeForm,
+)
+from app.outcomes.models import Action, ActionGroup, Attachment, Indicator
+from app.partners.models import Partner, Person
+from app.practices.models import GoodPractice
+from app.practices.queries import practice_choices
 
 bp = Blueprint("outcomes", __name__)
+
+EVENT_PAGE_ENDPOINTS = ("events.detail", "events.show", "events.view", "events.event")
+
+
+def _project():
+    project = the_project()
+    if project is None:
+        abort(404)
+    return project
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _safe_back(default: str) -> str:
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _visible_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or (not event.is_public and not can_see_internal()):
+        abort(404)
+    return event
+
+
+def _partner(project, code: str) -> Partner:
+    partner = db.session.scalar(
+        select(Partner).where(Partner.project_id == project.id, Partner.code == code)
+    )
+    if partner is None:
+        abort(404)
+    return partner
+
+
+# --- Action plans -----------------------------------------------------------------------
+
+
+@bp.get("/action-plans")
+def action_plans():
+    require(is_signed_in())
+    project = _project()
+    partners = [p for p in project.partners]
+    return render_template(
+        "outcomes/action_plans.html",
+        project=project,
+        partners=partners,
+        plans=queries.plans(project),
+    )
+
+
+@bp.get("/action-plans/<partner_code>")
+def action_plan(partner_code: str):
+    require(is_signed_in())
+    project = _project()
+    partner = _partner(project, partner_code)
+    plan = queries.plan_page(partner)
+    may_edit = can_edit_action_plan(partner.id)
+    actions = [a for g in (plan.groups if plan else []) for a in g.actions]
+    return render_template(
+        "outcomes/action_plan.html",
+        project=project,
+        partner=partner,
+        plan=plan,
+        may_edit=may_edit,
+        group_form=ActionGroupForm() if may_edit and plan else None,
+        outcome_form=_outcome_form(project) if may_edit else None,
+        attachment_form=AttachmentForm() if may_edit else None,
+        attachments=queries.attachments_by(Attachment.action_id, [a.id for a in actions]),
+    )
+
+
+@bp.route("/action-plans/<partner_code>/edit", methods=["GET", "POST"])
+def edit_plan(partner_code: str):
+    project = _project()
+    partner = _partner(project, partner_code)
+    require(can_edit_action_plan(partner.id))
+    plan = queries.plan_page(partner)
+    form = ActionPlanForm(obj=plan)
+    if request.method == "GET" and plan is None:
+        form.title.data = f"{partner.city} regional action plan"
+    if form.validate_on_submit():
+        try:
+            services.save_action_plan(partner, form.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash("Action plan saved.")
+            return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
+    status = 400 if request.method == "POST" else 200
+    return render_template("outcomes/plan_form.html", form=form, partner=partner, plan=plan), status
+
+
+@bp.post("/action-plans/<partner_code>/groups")
+def add_group(partner_code: str):
+    project = _project()
+    partner = _partner(project, partner_code)
+    require(can_edit_action_plan(partner.id))
+    plan = queries.plan_page(partner) or abort(404)
+    form = ActionGroupForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("The form expired; try again.", None)
+        group = services.add_action_group(plan, form.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
+    flash(f"Action group “{group.title}” added.")
+    return redirect(
+        url_for("outcomes.action_plan", partner_code=partner.code) + f"#group-{group.id}"
+    )
+
+
+def _action_form(project, action=None) -> ActionForm:
+    form = ActionForm(obj=action)
+    form.inspired_by_practice_id.choices = [(0, "— none —")] + [
+        (p.id, f"{p.title} ({p.owner.city})") for p in practice_choices(project.id)
+    ]
+    if request.method == "GET" and action is not None:
+        form.inspired_by_practice_id.data = action.inspired_by_practice_id or 0
+    return form
+
+
+def _save_action(project, group: ActionGroup, action: Action | None):
+    form = _action_form(project, action)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_action(group, form.data, action, user=current_user)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(f"Action “{saved.title}” saved.")
+            return redirect(
+                url_for("outcomes.action_plan", partner_code=group.plan.partner.code)
+                + f"#action-{saved.id}"
+            )
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "outcomes/action_form.html", form=form, group=group, action=action
+    ), status
+
+
+@bp.route("/action-groups/<int:group_id>/actions/new", methods=["GET", "POST"])
+def new_action(group_id: int):
+    project = _project()
+    group = db.session.get(ActionGroup, group_id) or abort(404)
+    require(can_edit_action_plan(group.plan.partner_id))
+    return _save_action(project, group, None)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit_action(action_id: int):
+    project = _project()
+    action = db.session.get(Action, action_id) or abort(404)
+    require(can_edit_action_plan(action.group.plan.partner_id))
+    return _save_action(project, action.group, action)
+
+
+# --- Outcomes ---------------------------------------------------------------------------
+
+
+def _outcome_form(project, default_period: int | None = None) -> OutcomeForm:
+    form = OutcomeForm()
+    form.indicator_id.choices = [(0, "— choose —")] + [
+        (i.id, f"{i.code}: {i.name}") for i in queries.indicators(project)
+    ]
+    form.period_number.choices = [(p.number, p.label) for p in project.periods()]
+    if default_period and not form.period_number.data:
+        form.period_number.data = default_period
+    return form
+
+
+def _record(project, target, back: str):
+    data = request.form
+    try:
+        services.record_outcome(
+            project,
+            kind=data.get("kind", ""),
+            text=data.get("text", ""),
+            event=target if isinstance(target, Event) else None,
+            action=target if isinstance(target, Action) else None,
+            indicator_id=data.get("indicator_id", type=int) or None,
+            value=data.get("value"),
+            period_number=data.get("period_number"),
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"Outcome not recorded: {error.message}", "error")
+    else:
+        flash("Outcome recorded.")
+    return redirect(_safe_back(back))
+
+
+@bp.route("/events/<int:event_id>/outcomes", methods=["GET", "POST"])
+def event_page(event_id: int):
+    """The event's practices, outcomes and evidence on one page (the event page embeds the
+    same two panels)."""
+    event = _visible_event(event_id)
+    if request.method == "POST":
+        require(can_add_evidence(event))  # CSRF is checked app-wide (CSRFProtect)
+        return _record(_project(), event, url_for("outcomes.event_page", event_id=event_id))
+    return render_template("outcomes/event_page.html", event=event)
+
+
+@bp.post("/actions/<int:action_id>/outcomes")
+def add_action_outcome(action_id: int):
+    project = _project()
+    action = db.session.get(Action, action_id) or abort(404)
+    require(can_add_evidence(action))
+    back = url_for("outcomes.action_plan", partner_code=action.group.plan.partner.code)
+    return _record(project, action, back + f"#action-{action.id}")
+
+
+# --- Indicators -------------------------------------------------------------------------
+
+
+@bp.get("/indicators")
+def indicators():
+    require(is_signed_in())
+    project = _project()
+    periods = project.periods()
+    number = request.args.get("period", type=int)
+    if number is None:
+        from datetime import date
+
+        try:
+            number = project.period_for(date.today()).number
+        except UnknownPeriod:
+            number = periods[-1].number
+    try:
+        period = project.period(number)
+    except UnknownPeriod as error:
+        flash(error.message, "error")
+        return redirect(url_for("outcomes.indicators"))
+    return render_template(
+        "outcomes/indicators.html",
+        project=project,
+        periods=periods,
+        period=period,
+        rows=services.indicator_table(project, number),
+        figures=queries.figures_for(project, number),
+        may_manage=is_coordinator(),
+    )
+
+
+@bp.route("/indicators/manage", methods=["GET", "POST"])
+def manage_indicators():
+    project = _project()
+    require(is_coordinator())
+    form = IndicatorForm()
+    if form.validate_on_submit():
+        try:
+            indicator = services.save_indicator(project, form.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(f"Indicator {indicator.code} added.")
+            return redirect(url_for("outcomes.manage_indicators"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "outcomes/manage_indicators.html",
+        project=project,
+        indicators=queries.indicators(project),
+        form=form,
+    ), status
+
+
+@bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+def edit_indicator(indicator_id: int):
+    project = _project()
+    require(is_coordinator())
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.project_id != project.id:
+        abort(404)
+    form = IndicatorForm(obj=indicator)
+    if request.method == "GET" and indicator.target is not None:
+        form.target.data = f"{indicator.target.normalize():f}"
+    if form.validate_on_submit():
+        try:
+            services.save_indicator(project, form.data, indicator)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(f"Indicator {indicator.code} saved.")
+            return redirect(url_for("outcomes.manage_indicators"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("outcomes/indicator_form.html", form=form, indicator=indicator), status
+
+
+# --- Evidence ---------------------------------------------------------------------------
+
+TARGETS = {"event": Event, "practice": GoodPractice, "action": Action}
+
+
+def _target(kind: str, object_id: int):
+    model = TARGETS.get(kind) or abort(404)
+    return db.session.get(model, object_id) or abort(404)
+
+
+def _target_page(target) -> str:
+    if isinstance(target, Event):
+        return event_url(target) + "#evidence"
+    if isinstance(target, GoodPractice):
+        return url_for("practices.detail", practice_id=target.id) + "#evidence"
+    return (
+        url_for("outcomes.action_plan", partner_code=target.group.plan.partner.code)
+        + f"#action-{target.id}"
+    )
+
+
+@bp.post("/evidence/<kind>/<int:object_id>")
+def upload(kind: str, object_id: int):
+    target = _target(kind, object_id)
+    require(can_add_evidence(target))
+    form = AttachmentForm()
+    back = _safe_back(_target_page(target))
+    if not form.validate_on_submit():
+        flash("The form expired or the kind of evidence is missing; try again.", "error")
+        return redirect(back)
+    file = request.files.get("file")
+    try:
+        if file is None or not file.filename:
+            raise DomainError("Choose a file to upload.", "file")
+        attachment = services.store_attachment(
+            file.stream,
+            file.filename,
+            category=form.category.data,
+            user=current_user,
+            **{kind: target},
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"File not uploaded: {error.message}", "error")
+        return redirect(back), 303
+    flash(f"“{attachment.original_name}” uploaded.")
+    return redirect(back), 303
+
+
+def _attachment_target(attachment: Attachment):
+    if attachment.event_id:
+        return db.session.get(Event, attachment.event_id)
+    if attachment.practice_id:
+        return db.session.get(GoodPractice, attachment.practice_id)
+    return db.session.get(Action, attachment.action_id)
+
+
+@bp.get("/evidence/<int:attachment_id>")
+def download(attachment_id: int):
+    require(is_signed_in())
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    path = services.attachment_path(attachment)
+    if not path.is_file():
+        abort(404)
+    extension = attachment.original_name.rsplit(".", 1)[-1].lower()
+    known = services.ALLOWED_TYPES.get(extension)
+    mimetype = known[0] if known else "application/octet-stream"
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/evidence/<int:attachment_id>/delete")
+def delete_attachment(attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    target = _attachment_target(attachment)
+    require(can_add_evidence(target))
+    back = _safe_back(_target_page(target))
+    name = attachment.original_name
+    services.delete_attachment(attachment)
+    db.session.commit()
+    flash(f"“{name}” deleted.")
+    return redirect(back), 303
+
+
+@bp.app_errorhandler(413)
+def _too_large(_error):
+    limit = services.max_upload_bytes() // (1024 * 1024)
+    flash(f"File not uploaded: it is larger than the limit of {limit} MB.", "error")
+    return redirect(request.referrer or url_for("home.index")), 303
+
+
+# --- Attendance sheet -------------------------------------------------------------------
+
+
+@bp.get("/events/<int:event_id>/attendance-sheet.pdf")
+def attendance_sheet(event_id: int):
+    require(is_signed_in())
+    event = _visible_event(event_id)
+    partners = {p.id: p for p in event.participants}
+    partners.setdefault(event.host_partner_id, event.host)
+    ordered = sorted(partners.values(), key=lambda p: (p.id != event.host_partner_id, p.code))
+    people = db.session.scalars(
+        select(Person).where(Person.partner_id.in_(list(partners))).order_by(Person.name)
+    ).all()
+    by_partner: dict[int, list] = {p.id: [] for p in ordered}
+    for person in people:
+        by_partner[person.partner_id].append(person)
+    html = render_template(
+        "outcomes/attendance_sheet.html",
+        event=event,
+        partners=ordered,
+        people=by_partner,
+        blank_rows=3,
+    )
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="attendance-sheet-event-{event.id}.pdf"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- What other areas' templates use ----------------------------------------------------
+
+
+@bp.app_template_global()
+def event_url(event) -> str:
+    """The event's own page when the events area has one, else its outcomes page."""
+    for endpoint in EVENT_PAGE_ENDPOINTS:
+        try:
+            return url_for(endpoint, event_id=event.id)
+        except BuildError:
+            continue
+    return url_for("outcomes.event_page", event_id=event.id)
+
+
+@bp.app_template_filter("figure")
+def figure(value) -> str:
+    """A recorded figure without needless decimals: 440, 12.5."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f")  # narrow no-break space between thousands
+
+
+@bp.app_template_global()
+def upload_limit_mb() -> int:
+    return services.max_upload_bytes() // (1024 * 1024)
+
+
+@bp.app_context_processor
+def _panel_helpers():
+    def outcomes_event_panel(event):
+        """What templates/outcomes/_event_panel.html needs for `event`."""
+        signed_in = is_signed_in()
+        may_edit = can_add_evidence(event)
+        project = event.project
+        default_period = None
+        try:
+            default_period = project.period_for(event.local_start.date()).number
+        except UnknownPeriod:
+            pass
+        return {
+            "outcomes": queries.event_outcomes(event.id),
+            "attachments": (
+                queries.attachments_by(Attachment.event_id, [event.id])[event.id]
+                if signed_in
+                else []
+            ),
+            "signed_in": signed_in,
+            "may_edit": may_edit,
+            "outcome_form": _outcome_form(project, default_period) if may_edit else None,
+            "attachment_form": AttachmentForm() if may_edit else None,
+        }
+
+    def attachments_for(kind: str, target) -> dict:
+        """Evidence list and upload form for a practice or an action page."""
+        column = {"practice": Attachment.practice_id, "action": Attachment.action_id}[kind]
+        may_edit = can_add_evidence(target)
+        return {
+            "kind": kind,
+            "target": target,
+            "attachments": queries.attachments_by(column, [target.id])[target.id],
+            "form": AttachmentForm() if may_edit else None,
+        }
+
+    return {
+        "outcomes_event_panel": outcomes_event_panel,
+        "attachments_for": attachments_for,
+        "evidence_categories": services.CATEGORIES,
+    }

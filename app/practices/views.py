@@ -1,5 +1,277 @@
-"""Pages of the practices area."""
+"""Pages of the practices area: good practices, their transfers, the partnership matrix."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.auth.permissions import (
+    can_add_transfer,
+    can_edit_event,
+    can_edit_owned_by,
+    can_edit_practice,
+    can_see_internal,
+    is_coordinator,
+    is_signed_in,
+    require,
+)
+from app.enums import TransferStage
+from app.errors import DomainError
+from app.events.models import Event
+from app.extensions import db
+from app.home.queries import the_project
+from app.partners.models import Partner
+from app.practices import queries, services
+from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm
+from app.practices.matrix import transfer_matrix, transfer_matrix_svg
+from app.practices.models import GoodPractice, Transfer
 
 bp = Blueprint("practices", __name__)
+
+
+def _project():
+    project = the_project()
+    if project is None:
+        abort(404)
+    return project
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _visible_practice(practice_id: int) -> GoodPractice:
+    practice = queries.practice_page(practice_id)
+    if practice is None or (not practice.is_public and not can_see_internal()):
+        abort(404)
+    return practice
+
+
+@bp.get("/practices", endpoint="list")
+def practice_list():
+    project = _project()
+    internal = can_see_internal()
+    owner_id = request.args.get("owner", type=int)
+    theme = request.args.get("theme", "")
+    stage = request.args.get("stage", "")
+    if stage and stage not in {s.value for s in TransferStage}:
+        stage = ""
+    rows = queries.practices(
+        project, include_internal=internal, theme=theme, owner_id=owner_id, stage=stage
+    )
+    return render_template(
+        "practices/list.html",
+        project=project,
+        practices=rows,
+        themes=queries.themes(project, internal),
+        partners=queries.partners(project),
+        stages=queries.STAGES,
+        chosen={"theme": theme, "owner": owner_id, "stage": stage},
+        may_create=is_signed_in()
+        and (is_coordinator() or current_user.partner_id is not None)
+        and not current_user.is_funder,
+    )
+
+
+def _owner_choices(form: PracticeForm, project) -> None:
+    partners = queries.partners(project)
+    if not is_coordinator():
+        partners = [p for p in partners if can_edit_owned_by(p.id)]
+    form.owner_partner_id.choices = [(p.id, f"{p.city} ({p.name})") for p in partners]
+
+
+def _save(form: PracticeForm, project, practice: GoodPractice | None):
+    data = dict(form.data)
+    if not can_edit_owned_by(data.get("owner_partner_id") or 0):
+        raise DomainError(
+            "You may only record practices your own partner owns.", "owner_partner_id"
+        )
+    saved = services.save_practice(project, data, practice)
+    db.session.commit()
+    return saved
+
+
+@bp.route("/practices/new", methods=["GET", "POST"])
+def create():
+    project = _project()
+    require(is_signed_in() and not current_user.is_funder)
+    form = PracticeForm()
+    _owner_choices(form, project)
+    require(bool(form.owner_partner_id.choices))
+    if request.method == "GET" and current_user.partner_id:
+        form.owner_partner_id.data = current_user.partner_id
+    if form.validate_on_submit():
+        try:
+            practice = _save(form, project, None)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(f"Good practice “{practice.title}” recorded.")
+            return redirect(url_for("practices.detail", practice_id=practice.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("practices/form.html", form=form, practice=None), status
+
+
+@bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
+def edit(practice_id: int):
+    project = _project()
+    practice = db.session.get(GoodPractice, practice_id) or abort(404)
+    require(can_edit_practice(practice))
+    form = PracticeForm(obj=practice)
+    _owner_choices(form, project)
+    if form.validate_on_submit():
+        try:
+            _save(form, project, practice)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash("Good practice saved.")
+            return redirect(url_for("practices.detail", practice_id=practice_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("practices/form.html", form=form, practice=practice), status
+
+
+@bp.get("/practices/<int:practice_id>")
+def detail(practice_id: int):
+    project = _project()
+    practice = _visible_practice(practice_id)
+    signed_in = can_see_internal()
+    transfer_form = stage_form = None
+    partners = queries.partners(project)
+    importers = [
+        p
+        for p in partners
+        if p.id != practice.owner_partner_id
+        and p.id not in {t.importer_partner_id for t in practice.transfers}
+        and can_add_transfer(practice, p.id)
+    ]
+    if importers:
+        transfer_form = TransferForm()
+        transfer_form.importer_partner_id.choices = [(p.id, p.city) for p in importers]
+    if is_coordinator():
+        stage_form = StageForm()
+    events = sorted(practice.event_links, key=lambda link: link.event.starts_at)
+    if not signed_in:
+        events = [link for link in events if link.event.is_public]
+    return render_template(
+        "practices/detail.html",
+        project=project,
+        practice=practice,
+        events=events,
+        transfers=sorted(practice.transfers, key=lambda t: t.importer.code),
+        actions=queries.actions_inspired_by(practice) if signed_in else [],
+        may_edit=can_edit_practice(practice),
+        transfer_form=transfer_form,
+        stage_form=stage_form,
+        signed_in=signed_in,
+    )
+
+
+@bp.post("/practices/<int:practice_id>/transfers")
+def add_transfer(practice_id: int):
+    practice = db.session.get(GoodPractice, practice_id) or abort(404)
+    form = TransferForm()
+    importer = db.session.get(Partner, request.form.get("importer_partner_id", type=int) or 0)
+    if importer is None:
+        flash("Choose the importing partner.", "error")
+        return redirect(url_for("practices.detail", practice_id=practice_id))
+    require(can_add_transfer(practice, importer.id))
+    form.importer_partner_id.choices = [(importer.id, importer.city)]
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.create_transfer(practice, importer, user=current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"{importer.city} now imports this practice (stage: identified).")
+    return redirect(url_for("practices.detail", practice_id=practice_id) + "#transfers")
+
+
+@bp.post("/transfers/<int:transfer_id>/stage")
+def set_stage(transfer_id: int):
+    transfer = db.session.get(Transfer, transfer_id) or abort(404)
+    require(is_coordinator())
+    form = StageForm()
+    if not form.validate_on_submit():
+        flash("Choose a stage.", "error")
+    else:
+        try:
+            changed = services.set_stage_by_coordinator(
+                transfer, form.stage.data, form.reason.data, user=current_user
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            if changed:
+                flash(f"Stage set to “{transfer.stage_enum.label}”.")
+            else:
+                flash("The transfer is already at that stage.")
+    return redirect(
+        url_for("practices.detail", practice_id=transfer.practice_id) + f"#transfer-{transfer_id}"
+    )
+
+
+@bp.post("/events/<int:event_id>/practices")
+def link_event(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    require(can_edit_event(event))
+    form = EventPracticeForm()
+    form.practice_id.choices = [(p.id, p.title) for p in queries.practice_choices(event.project_id)]
+    back = request.form.get("next") or url_for("outcomes.event_page", event_id=event_id)
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("outcomes.event_page", event_id=event_id)
+    if not form.validate_on_submit():
+        flash("Choose a good practice and its role at the event.", "error")
+        return redirect(back)
+    practice = db.session.get(GoodPractice, form.practice_id.data)
+    try:
+        services.link_practice_to_event(practice, event, form.role.data)
+        if event.status == "held":
+            services.on_event_held(event, user=current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"“{practice.title}” linked to the event.")
+    return redirect(back)
+
+
+@bp.get("/partnership")
+def matrix():
+    require(is_signed_in())
+    project = _project()
+    result = transfer_matrix(project)
+    svg = Markup(transfer_matrix_svg(result, title=f"{project.acronym}: who learns from whom"))
+    return render_template(
+        "practices/matrix.html", project=project, matrix=result, svg=svg, stages=queries.STAGES
+    )
+
+
+@bp.app_context_processor
+def _panel_helpers():
+    def practices_event_panel(event):
+        """What templates/practices/_event_panel.html needs for `event`."""
+        links = queries.event_practices(event.id)
+        if not can_see_internal():
+            links = [link for link in links if link.practice.is_public]
+        form = None
+        if can_edit_event(event):
+            form = EventPracticeForm()
+            form.practice_id.choices = [
+                (p.id, f"{p.title} ({p.owner.city})")
+                for p in queries.practice_choices(event.project_id)
+            ]
+        return {"links": links, "form": form}
+
+    return {"practices_event_panel": practices_event_panel}

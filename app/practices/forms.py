@@ -1,0 +1,44 @@
+"""Forms of the practices area. They parse; the services decide what is valid."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from app.enums import PracticeRole, TransferStage
+
+
+class PracticeForm(FlaskForm):
+    title = StringField("Title (at most 100 characters)")
+    owner_partner_id = SelectField("Owner partner (main institution)", coerce=int)
+    location = StringField("Location (city, region, country)")
+    theme = StringField("Theme")
+    summary = TextAreaField("Summary")
+    problem = TextAreaField("Problem it solves")
+    resources = TextAreaField("Resources needed")
+    evidence_of_success = TextAreaField("Evidence of success")
+    transfer_potential = TextAreaField("Potential for learning or transfer")
+    started_on = DateField("Started on", validators=[Optional()])
+    ended_on = DateField("Ended on (empty if ongoing)", validators=[Optional()])
+    links = TextAreaField("Links (one web address per line)")
+    is_public = BooleanField("Public (visible without signing in)", default=True)
+
+
+class TransferForm(FlaskForm):
+    importer_partner_id = SelectField("Importing partner", coerce=int)
+
+
+class StageForm(FlaskForm):
+    stage = SelectField("Stage", choices=[(s.value, s.label) for s in TransferStage])
+    reason = TextAreaField("Reason")
+
+
+class EventPracticeForm(FlaskForm):
+    practice_id = SelectField("Good practice", coerce=int)
+    role = SelectField(
+        "Role at the event",
+        choices=[
+            (PracticeRole.PRESENTED.value, "Presented"),
+            (PracticeRole.STUDIED.value, "Studied"),
+            (PracticeRole.IMPORT_WORKSHOP.value, "Worked on in an import workshop"),
+        ],
+    )

@@ -1,0 +1,291 @@
+"""Good practices and their transfers: the logic that views, CLI and other areas call.
+
+Every function validates first and raises DomainError before anything is written; none
+commits (the caller commits, as with app.events.services.create_event).
+"""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from app.db_types import utcnow
+from app.enums import EventKind, PracticeRole, TransferStage
+from app.errors import DomainError
+from app.extensions import db
+from app.partners.models import Partner, Project
+from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
+
+TITLE_MAX = 100  # the programme's limit for a good practice's title
+TEXT_FIELDS = (
+    "theme",
+    "location",
+    "summary",
+    "problem",
+    "resources",
+    "evidence_of_success",
+    "transfer_potential",
+)
+SHORT_LIMITS = {"theme": 120, "location": 200}
+
+
+def _partner_of(project: Project, partner_id) -> Partner:
+    try:
+        partner = db.session.get(Partner, int(partner_id))
+    except (TypeError, ValueError):
+        partner = None
+    if partner is None or partner.project_id != project.id:
+        raise DomainError("Choose a partner of this project.", "owner_partner_id")
+    return partner
+
+
+def _links(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for line in lines:
+        parts = urlsplit(line)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DomainError(
+                f"“{line}” is not a web address: give one http(s):// address per line.",
+                "links",
+            )
+    return "\n".join(lines)
+
+
+def save_practice(
+    project: Project, data: dict, practice: GoodPractice | None = None
+) -> GoodPractice:
+    """Create (practice None) or update a good practice from form data."""
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise DomainError("A good practice needs a title.", "title")
+    if len(title) > TITLE_MAX:
+        raise DomainError(
+            f"The title has {len(title)} characters; the programme allows at most {TITLE_MAX}.",
+            "title",
+        )
+    owner = _partner_of(project, data.get("owner_partner_id"))
+    values = {}
+    for name in TEXT_FIELDS:
+        value = (data.get(name) or "").strip()
+        limit = SHORT_LIMITS.get(name)
+        if limit and len(value) > limit:
+            raise DomainError(f"At most {limit} characters.", name)
+        values[name] = value
+    started_on, ended_on = data.get("started_on"), data.get("ended_on")
+    for name, value in (("started_on", started_on), ("ended_on", ended_on)):
+        if value is not None and not isinstance(value, date):
+            raise DomainError("Give a date as YYYY-MM-DD.", name)
+    if started_on and ended_on and ended_on < started_on:
+        raise DomainError("The end date is before the start date.", "ended_on")
+    links = _links(data.get("links", ""))
+    if practice is None:
+        practice = GoodPractice(project=project)
+        db.session.add(practice)
+    practice.title = title
+    practice.owner = owner
+    for name, value in values.items():
+        setattr(practice, name, value)
+    practice.started_on, practice.ended_on = started_on, ended_on
+    practice.links = links
+    practice.is_public = bool(data.get("is_public", True))
+    db.session.flush()
+    return practice
+
+
+def link_practice_to_event(practice: GoodPractice, event, role: str) -> PracticeEvent:
+    """Record that a practice was presented, studied or worked on at an event."""
+    try:
+        role = PracticeRole(role).value
+    except ValueError:
+        raise DomainError("Choose presented, studied or import workshop.", "role") from None
+    if practice.project_id != event.project_id:
+        raise DomainError("That practice belongs to another project.", "practice_id")
+    link = db.session.get(PracticeEvent, (practice.id, event.id))
+    if link is None:
+        link = PracticeEvent(practice=practice, event=event, role=role)
+        db.session.add(link)
+    else:
+        link.role = role
+    db.session.flush()
+    return link
+
+
+def create_transfer(
+    practice: GoodPractice,
+    importer: Partner,
+    *,
+    user=None,
+    reason: str = "",
+    event=None,
+    action=None,
+    stage: str = TransferStage.IDENTIFIED.value,
+) -> Transfer:
+    """A practice taken up by an importing partner, starting at `stage`."""
+    if importer.id == practice.owner_partner_id:
+        raise DomainError(
+            f"{importer.city} owns “{practice.title}”: a partner cannot import its own practice.",
+            "importer_partner_id",
+        )
+    if importer.project_id != practice.project_id:
+        raise DomainError("The importing partner belongs to another project.", "importer")
+    existing = db.session.scalar(
+        select(Transfer).where(
+            Transfer.practice_id == practice.id, Transfer.importer_partner_id == importer.id
+        )
+    )
+    if existing is not None:
+        raise DomainError(f"{importer.city} already imports this practice.", "importer")
+    stage = _stage(stage)
+    transfer = Transfer(practice=practice, importer=importer, stage=stage.value)
+    transfer.history.append(
+        TransferStageChange(
+            stage=stage.value,
+            event=event,
+            action=action,
+            reason=reason.strip(),
+            changed_by_id=getattr(user, "id", None),
+            changed_at=utcnow(),
+        )
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    return transfer
+
+
+def _stage(value) -> TransferStage:
+    try:
+        return TransferStage(value)
+    except ValueError:
+        raise DomainError(f"Unknown stage {value!r}.", "stage") from None
+
+
+def advance(
+    transfer: Transfer,
+    stage,
+    *,
+    event=None,
+    action=None,
+    reason: str = "",
+    user=None,
+) -> bool:
+    """Move a transfer to `stage`, keeping the history. Returns False when it is already
+    there. Going backwards needs a reason (a correction); otherwise it is refused."""
+    stage = _stage(stage)
+    reason = (reason or "").strip()
+    current = transfer.stage_enum
+    if stage == current:
+        return False
+    if stage.rank < current.rank and not reason:
+        raise DomainError(
+            f"“{transfer.practice.title}” in {transfer.importer.city} is already at "
+            f"“{current.label}”; moving it back to “{stage.label}” needs a reason.",
+            "reason",
+        )
+    transfer.stage = stage.value
+    transfer.history.append(
+        TransferStageChange(
+            stage=stage.value,
+            event=event,
+            action=action,
+            reason=reason,
+            changed_by_id=getattr(user, "id", None),
+            changed_at=utcnow(),
+        )
+    )
+    db.session.flush()
+    return True
+
+
+def set_stage_by_coordinator(transfer: Transfer, stage, reason: str, user=None) -> bool:
+    """A coordinator's decision: any stage, always with a reason."""
+    if not (reason or "").strip():
+        raise DomainError("Say why the stage is set by hand.", "reason")
+    return advance(transfer, stage, reason=reason, user=user)
+
+
+def _forward_to(transfer: Transfer, stage: TransferStage, **kwargs) -> bool:
+    """Advance only when it moves the transfer forward (events never move one back)."""
+    if stage.rank <= transfer.stage_enum.rank:
+        return False
+    return advance(transfer, stage, **kwargs)
+
+
+def _transfer_for(practice: GoodPractice, importer: Partner) -> Transfer | None:
+    for transfer in practice.transfers:
+        if transfer.importer_partner_id == importer.id:
+            return transfer
+    return None
+
+
+def event_stage(event, role: str) -> TransferStage | None:
+    """The stage a held event gives the practices linked to it, by their role there."""
+    if role == PracticeRole.IMPORT_WORKSHOP or (
+        event.kind == EventKind.IMPORT_WORKSHOP and role != PracticeRole.PRESENTED
+    ):
+        return TransferStage.IMPORT_WORKSHOP_HELD
+    if role == PracticeRole.STUDIED:
+        return TransferStage.STUDIED
+    return None  # presented only: no partner has taken it up yet
+
+
+def on_event_held(event, user=None) -> list[Transfer]:
+    """An event was held: move on the transfers of the practices it studied or worked on.
+
+    For each practice linked to the event as studied (a study visit) or as an import
+    workshop's subject, every partner taking part (participants and host) other than the
+    practice's owner gets its transfer created or advanced to "studied" or "import
+    workshop held", with the event in the history. Never moves a transfer back. Adds to
+    the session; the caller commits. Returns the transfers that changed.
+    """
+    links = db.session.scalars(
+        select(PracticeEvent).where(PracticeEvent.event_id == event.id)
+    ).all()
+    importers = {p.id: p for p in event.participants}
+    importers.setdefault(event.host_partner_id, event.host)
+    changed = []
+    reason_by_stage = {
+        TransferStage.STUDIED: "Studied at {event}.",
+        TransferStage.IMPORT_WORKSHOP_HELD: "Import workshop held: {event}.",
+    }
+    for link in links:
+        stage = event_stage(event, link.role)
+        if stage is None:
+            continue
+        practice = link.practice
+        reason = reason_by_stage[stage].format(event=event.display_title)
+        for importer in importers.values():
+            if importer.id == practice.owner_partner_id:
+                continue
+            transfer = _transfer_for(practice, importer)
+            if transfer is None:
+                transfer = create_transfer(
+                    practice, importer, user=user, event=event, reason=reason, stage=stage
+                )
+                changed.append(transfer)
+            elif _forward_to(transfer, stage, event=event, reason=reason, user=user):
+                changed.append(transfer)
+    return changed
+
+
+def on_action_saved(action, user=None) -> Transfer | None:
+    """An action plan includes a practice (Action.inspired_by_practice): the importing
+    partner's transfer is created or advanced to "in the action plan"."""
+    practice = action.inspired_by_practice
+    if practice is None:
+        return None
+    importer = action.group.plan.partner
+    if importer.id == practice.owner_partner_id:
+        return None  # a partner's own practice in its own plan is not a transfer
+    reason = f"Included in {importer.city}'s action plan: {action.title}."
+    transfer = _transfer_for(practice, importer)
+    if transfer is None:
+        return create_transfer(
+            practice,
+            importer,
+            user=user,
+            action=action,
+            reason=reason,
+            stage=TransferStage.IN_ACTION_PLAN,
+        )
+    _forward_to(transfer, TransferStage.IN_ACTION_PLAN, action=action, reason=reason, user=user)
+    return transfer
