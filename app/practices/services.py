@@ -243,26 +243,19 @@ def on_event_held(event, user=None) -> list[Transfer]:
     importers = {p.id: p for p in event.participants}
     importers.setdefault(event.host_partner_id, event.host)
     changed = []
-    reason_by_stage = {
-        TransferStage.STUDIED: "Studied at {event}.",
-        TransferStage.IMPORT_WORKSHOP_HELD: "Import workshop held: {event}.",
-    }
     for link in links:
         stage = event_stage(event, link.role)
         if stage is None:
             continue
         practice = link.practice
-        reason = reason_by_stage[stage].format(event=event.display_title)
         for importer in importers.values():
             if importer.id == practice.owner_partner_id:
                 continue
             transfer = _transfer_for(practice, importer)
             if transfer is None:
-                transfer = create_transfer(
-                    practice, importer, user=user, event=event, reason=reason, stage=stage
-                )
+                transfer = create_transfer(practice, importer, user=user, event=event, stage=stage)
                 changed.append(transfer)
-            elif _forward_to(transfer, stage, event=event, reason=reason, user=user):
+            elif _forward_to(transfer, stage, event=event, user=user):
                 changed.append(transfer)
     return changed
 
@@ -276,7 +269,6 @@ def on_action_saved(action, user=None) -> Transfer | None:
     importer = action.group.plan.partner
     if importer.id == practice.owner_partner_id:
         return None  # a partner's own practice in its own plan is not a transfer
-    reason = f"Included in {importer.city}'s action plan: {action.title}."
     transfer = _transfer_for(practice, importer)
     if transfer is None:
         return create_transfer(
@@ -284,8 +276,7 @@ def on_action_saved(action, user=None) -> Transfer | None:
             importer,
             user=user,
             action=action,
-            reason=reason,
             stage=TransferStage.IN_ACTION_PLAN,
         )
-    _forward_to(transfer, TransferStage.IN_ACTION_PLAN, action=action, reason=reason, user=user)
+    _forward_to(transfer, TransferStage.IN_ACTION_PLAN, action=action, user=user)
     return transfer
