@@ -1,0 +1,91 @@
+"""A new user follows the practice Tartu adopted from Gävle, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.events.models import Event
+from app.extensions import db
+from app.outcomes.views import event_url
+from app.partners.models import Partner
+from tests import factories
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
+
+PRACTICE = "Digitalisation of municipal services and the municipal innovation unit"
+ACTION = "Service design training programme for service owners"
+
+
+def _no_serious_violations(page):
+    assert serious_accessibility_violations(page) == []
+
+
+def test_new_user_follows_gavles_practice_from_the_study_visit_to_tartus_action(demo, page, app):
+    tartu = db.session.scalar(select(Partner).where(Partner.city == "Tartu"))
+    factories.user("new.colleague@tartu.example", "partner", tartu)
+    visit = db.session.scalar(
+        select(Event).where(Event.title == "Service design and e-service development in Gävle")
+    )
+    with app.test_request_context():
+        visit_url = event_url(visit)
+    sign_in(page, "new.colleague@tartu.example")
+
+    # The study visit of 27 Oct 2021 lists the practice it studied.
+    page.goto(visit_url)
+    expect(page.get_by_text("27 Oct 2021").first).to_be_visible()
+    panel = page.get_by_role("region", name="Good practices at this event")
+    expect(panel.get_by_text("Studied")).to_be_visible()
+    screenshot(page, "practices-1-study-visit")
+    _no_serious_violations(page)
+    panel.get_by_role("link", name=PRACTICE).click()
+
+    # The practice page: Gävle's practice, the visit, and the transfer to Tartu as a timeline.
+    expect(page.get_by_role("heading", level=1, name=PRACTICE)).to_be_visible()
+    transfer = page.get_by_role("region", name=re.compile("Gävle → Tartu"))
+    expect(transfer.get_by_text("In the action plan").first).to_be_visible()
+    expect(
+        transfer.get_by_role("link", name=re.compile("Service design and e-service"))
+    ).to_be_visible()
+    screenshot(page, "practices-2-practice")
+    _no_serious_violations(page)
+    transfer.get_by_role("link", name=ACTION).click()
+
+    # Tartu's action plan, at the action the practice inspired.
+    expect(page).to_have_url(re.compile(r"/action-plans/P4#action-\d+$"))
+    action = page.locator("article.action:target")
+    expect(action.get_by_role("heading", name=re.compile(ACTION))).to_be_visible()
+    expect(action.get_by_role("link", name=PRACTICE)).to_be_visible()
+    expect(action.get_by_text("12 service owners")).to_be_visible()
+    screenshot(page, "practices-3-action-plan")
+    _no_serious_violations(page)
+
+
+def test_matrix_page_draws_the_gavle_to_tartu_flow(demo, page):
+    factories.user("coordinator@genoa.example", "coordinator")
+    sign_in(page, "coordinator@genoa.example")
+    page.goto("/partnership")
+    picture = page.locator("figure svg[role=img]")
+    expect(picture).to_be_visible()
+    assert "Gävle → Tartu: " + PRACTICE in picture.inner_html()
+    table = page.get_by_role("table", name=re.compile("owner by importer"))
+    gavle_row = table.get_by_role("row", name=re.compile("^Gävle"))
+    expect(
+        gavle_row.get_by_role("cell", name=re.compile(r"1 \(In the action plan\)"))
+    ).to_be_visible()
+    screenshot(page, "practices-4-matrix")
+    _no_serious_violations(page)
+
+
+def test_other_pages_pass_the_accessibility_check(demo, page):
+    factories.user("coordinator@genoa.example", "coordinator")
+    sign_in(page, "coordinator@genoa.example")
+    for path, name in (
+        ("/practices", "practices-list"),
+        ("/practices/new", "practices-new"),
+        ("/indicators?period=7", "indicators-s7"),
+        ("/indicators/manage", "indicators-manage"),
+        ("/action-plans", "action-plans"),
+    ):
+        page.goto(path)
+        screenshot(page, name)
+        assert serious_accessibility_violations(page) == [], path
