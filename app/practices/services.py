@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.db_types import utcnow
-from app.enums import EventKind, PracticeRole, TransferStage
+from app.enums import EventKind, EventStatus, PracticeRole, TransferStage
 from app.errors import DomainError
 from app.extensions import db
 from app.partners.models import Partner, Project
@@ -235,8 +235,11 @@ def on_event_held(event, user=None) -> list[Transfer]:
     workshop's subject, every partner taking part (participants and host) other than the
     practice's owner gets its transfer created or advanced to "studied" or "import
     workshop held", with the event in the history. Never moves a transfer back. Adds to
-    the session; the caller commits. Returns the transfers that changed.
+    the session; the caller commits. Returns the transfers that changed. Call it after
+    setting `event.status` to "held"; for an event not held it changes nothing.
     """
+    if event.status != EventStatus.HELD:
+        return []
     links = db.session.scalars(
         select(PracticeEvent).where(PracticeEvent.event_id == event.id)
     ).all()

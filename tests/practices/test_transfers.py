@@ -116,6 +116,14 @@ def test_import_workshop_moves_on_and_events_never_move_a_transfer_back(world):
     assert genoa.stage == "in_action_plan"
 
 
+def test_an_event_not_held_moves_nothing(world):
+    planned = study_visit(world, status="planned")
+    services.link_practice_to_event(world.practice, planned, "studied")
+    assert services.on_event_held(planned) == []
+    planned.status = "held"
+    assert len(services.on_event_held(planned)) == 2
+
+
 def test_a_practice_only_presented_starts_no_transfer(world):
     event = study_visit(world, kind="thematic_event", title="Thematic event")
     services.link_practice_to_event(world.practice, event, "presented")
