@@ -89,3 +89,50 @@ def test_other_pages_pass_the_accessibility_check(demo, page):
         page.goto(path)
         screenshot(page, name)
         assert serious_accessibility_violations(page) == [], path
+
+
+def test_host_editor_records_an_outcome_and_uploads_evidence(demo, page, app, tmp_path):
+    gavle = db.session.scalar(select(Partner).where(Partner.city == "Gävle"))
+    factories.user("editor@gavle.example", "partner", gavle)
+    visit = db.session.scalar(
+        select(Event).where(Event.title == "Service design and e-service development in Gävle")
+    )
+    sign_in(page, "editor@gavle.example")
+    page.goto(f"/events/{visit.id}/outcomes")
+
+    page.get_by_text("Record an outcome").click()
+    page.get_by_label("Kind of outcome").select_option("figure")
+    page.get_by_label("Indicator (for a figure)").select_option(label="PE: Participants in events")
+    page.get_by_label("Value (for a figure)").fill("-4")
+    page.get_by_role("button", name="Record outcome").click()
+    expect(
+        page.get_by_text("Outcome not recorded: An indicator figure cannot be negative.")
+    ).to_be_visible()
+
+    page.get_by_text("Record an outcome").click()
+    page.get_by_label("Kind of outcome").select_option("figure")
+    page.get_by_label("Indicator (for a figure)").select_option(label="PE: Participants in events")
+    page.get_by_label("Value (for a figure)").fill("14")
+    page.get_by_role("button", name="Record outcome").click()
+    expect(page.get_by_text("Outcome recorded.")).to_be_visible()
+    expect(page.get_by_text("Participants in events: 14 people (semester 5)")).to_be_visible()
+
+    page.get_by_text("Upload evidence").click()
+    bad = tmp_path / "agenda.html"
+    bad.write_text("<script>alert(1)</script>")
+    page.get_by_label(re.compile("^File")).set_input_files(str(bad))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text(re.compile("File not uploaded: Files of type “.html”"))).to_be_visible()
+
+    page.get_by_text("Upload evidence").click()
+    good = tmp_path / "Agenda 27 Oct.pdf"
+    good.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label(re.compile("^File")).set_input_files(str(good))
+    page.get_by_label("Kind of evidence").select_option("agenda")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("“Agenda 27 Oct.pdf” uploaded.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Agenda 27 Oct.pdf").click()
+    assert download.value.suggested_filename == "Agenda 27 Oct.pdf"
+    screenshot(page, "practices-5-event-evidence")
+    _no_serious_violations(page)
