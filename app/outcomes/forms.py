@@ -7,6 +7,7 @@ from wtforms.validators import Optional
 
 from app.enums import ActionStatus
 from app.outcomes.services import CATEGORIES
+from app.practices.forms import options
 
 
 class ActionPlanForm(FlaskForm):
@@ -28,18 +29,16 @@ class ActionForm(FlaskForm):
     owner = StringField("Owner (who in the city carries it)")
     starts_on = DateField("Starts on", validators=[Optional()])
     ends_on = DateField("Ends on", validators=[Optional()])
-    status = SelectField("Status", choices=[(s.value, s.label) for s in ActionStatus])
+    status = SelectField("Status", choices=options((s.value, s.label) for s in ActionStatus))
     results = TextAreaField("Results in figures")
 
 
 class OutcomeForm(FlaskForm):
     kind = SelectField(
         "Kind of outcome",
-        choices=[
-            ("lesson", "Lesson learned"),
-            ("decision", "Decision"),
-            ("figure", "Indicator figure"),
-        ],
+        choices=options(
+            [("lesson", "Lesson learned"), ("decision", "Decision"), ("figure", "Indicator figure")]
+        ),
     )
     text = TextAreaField("Text")
     indicator_id = SelectField("Indicator (for a figure)", coerce=int)
@@ -56,4 +55,4 @@ class IndicatorForm(FlaskForm):
 
 class AttachmentForm(FlaskForm):
     file = FileField("File")
-    category = SelectField("Kind of evidence", choices=list(CATEGORIES.items()))
+    category = SelectField("Kind of evidence", choices=options(CATEGORIES.items()))

@@ -38,6 +38,7 @@ from app.outcomes.forms import (
 )
 from app.outcomes.models import Action, ActionGroup, Attachment, Indicator
 from app.partners.models import Partner, Person
+from app.practices.forms import options
 from app.practices.models import GoodPractice
 from app.practices.queries import practice_choices
 
@@ -168,9 +169,10 @@ def add_group(partner_code: str):
 
 def _action_form(project, action=None) -> ActionForm:
     form = ActionForm(obj=action)
-    form.inspired_by_practice_id.choices = [(0, "— none —")] + [
-        (p.id, f"{p.title} ({p.owner.city})") for p in practice_choices(project.id)
-    ]
+    form.inspired_by_practice_id.choices = options(
+        [(0, "— none —")]
+        + [(p.id, f"{p.title} ({p.owner.city})") for p in practice_choices(project.id)]
+    )
     if request.method == "GET" and action is not None:
         form.inspired_by_practice_id.data = action.inspired_by_practice_id or 0
     return form
@@ -218,10 +220,10 @@ def edit_action(action_id: int):
 
 def _outcome_form(project, default_period: int | None = None) -> OutcomeForm:
     form = OutcomeForm()
-    form.indicator_id.choices = [(0, "— choose —")] + [
-        (i.id, f"{i.code}: {i.name}") for i in queries.indicators(project)
-    ]
-    form.period_number.choices = [(p.number, p.label) for p in project.periods()]
+    form.indicator_id.choices = options(
+        [(0, "— choose —")] + [(i.id, f"{i.code}: {i.name}") for i in queries.indicators(project)]
+    )
+    form.period_number.choices = options((p.number, p.label) for p in project.periods())
     if default_period and not form.period_number.data:
         form.period_number.data = default_period
     return form

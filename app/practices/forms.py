@@ -2,9 +2,15 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.enums import PracticeRole, TransferStage
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the select options WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class PracticeForm(FlaskForm):
@@ -28,7 +34,7 @@ class TransferForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField("Stage", choices=[(s.value, s.label) for s in TransferStage])
+    stage = SelectField("Stage", choices=options((s.value, s.label) for s in TransferStage))
     reason = TextAreaField("Reason")
 
 
@@ -36,9 +42,11 @@ class EventPracticeForm(FlaskForm):
     practice_id = SelectField("Good practice", coerce=int)
     role = SelectField(
         "Role at the event",
-        choices=[
-            (PracticeRole.PRESENTED.value, "Presented"),
-            (PracticeRole.STUDIED.value, "Studied"),
-            (PracticeRole.IMPORT_WORKSHOP.value, "Worked on in an import workshop"),
-        ],
+        choices=options(
+            [
+                (PracticeRole.PRESENTED.value, "Presented"),
+                (PracticeRole.STUDIED.value, "Studied"),
+                (PracticeRole.IMPORT_WORKSHOP.value, "Worked on in an import workshop"),
+            ]
+        ),
     )

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.home.queries import the_project
 from app.partners.models import Partner
 from app.practices import queries, services
-from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm
+from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
 from app.practices.matrix import transfer_matrix, transfer_matrix_svg
 from app.practices.models import GoodPractice, Transfer
 
@@ -80,7 +80,7 @@ def _owner_choices(form: PracticeForm, project) -> None:
     partners = queries.partners(project)
     if not is_coordinator():
         partners = [p for p in partners if can_edit_owned_by(p.id)]
-    form.owner_partner_id.choices = [(p.id, f"{p.city} ({p.name})") for p in partners]
+    form.owner_partner_id.choices = options((p.id, f"{p.city} ({p.name})") for p in partners)
 
 
 def _save(form: PracticeForm, project, practice: GoodPractice | None):
@@ -152,7 +152,7 @@ def detail(practice_id: int):
     ]
     if importers:
         transfer_form = TransferForm()
-        transfer_form.importer_partner_id.choices = [(p.id, p.city) for p in importers]
+        transfer_form.importer_partner_id.choices = options((p.id, p.city) for p in importers)
     if is_coordinator():
         stage_form = StageForm()
     events = sorted(practice.event_links, key=lambda link: link.event.starts_at)
@@ -181,7 +181,7 @@ def add_transfer(practice_id: int):
         flash("Choose the importing partner.", "error")
         return redirect(url_for("practices.detail", practice_id=practice_id))
     require(can_add_transfer(practice, importer.id))
-    form.importer_partner_id.choices = [(importer.id, importer.city)]
+    form.importer_partner_id.choices = options([(importer.id, importer.city)])
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -226,7 +226,9 @@ def link_event(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
     require(can_edit_event(event))
     form = EventPracticeForm()
-    form.practice_id.choices = [(p.id, p.title) for p in queries.practice_choices(event.project_id)]
+    form.practice_id.choices = options(
+        (p.id, p.title) for p in queries.practice_choices(event.project_id)
+    )
     back = request.form.get("next") or url_for("outcomes.event_page", event_id=event_id)
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("outcomes.event_page", event_id=event_id)
@@ -268,10 +270,10 @@ def _panel_helpers():
         form = None
         if can_edit_event(event):
             form = EventPracticeForm()
-            form.practice_id.choices = [
+            form.practice_id.choices = options(
                 (p.id, f"{p.title} ({p.owner.city})")
                 for p in queries.practice_choices(event.project_id)
-            ]
+            )
         return {"links": links, "form": form}
 
     return {"practices_event_panel": practices_event_panel}
