@@ -104,3 +104,60 @@ def test_plan_and_groups_are_recorded_with_the_policy_instrument(world, client):
     assert empty.status_code == 400 and "needs a title" in empty.get_data(as_text=True)
     page = client.get("/action-plans").get_data(as_text=True)
     assert "Gävle regional action plan" in page and "Gävle&#39;s digital agenda" in page
+
+
+def test_action_plan_page_query_count_does_not_grow_with_actions(world, client):
+    from decimal import Decimal
+
+    from sqlalchemy import event
+
+    from app.outcomes.models import Attachment, Outcome
+
+    def add_actions(n):
+        for i in range(n):
+            action = Action(
+                group=world.group,
+                title=f"Action {i}",
+                position=i,
+                inspired_by_practice=world.practice,
+            )
+            db.session.add(action)
+            db.session.flush()
+            db.session.add(
+                Outcome(
+                    action=action,
+                    kind="figure",
+                    indicator=world.indicator,
+                    value=Decimal(i),
+                    period_number=1,
+                )
+            )
+            db.session.add(
+                Attachment(
+                    action_id=action.id,
+                    original_name=f"minutes {i}.pdf",
+                    stored_name=f"{world.group.id}-{action.id}-stored",
+                    content_type="application/pdf",
+                    size_bytes=10,
+                )
+            )
+        db.session.commit()
+
+    def count(url):
+        client.get(url)
+        statements = []
+        listener = lambda *_args: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    sign_in(client, "tartu@example.org")
+    add_actions(2)
+    few = count("/action-plans/P4")
+    add_actions(6)
+    page = client.get("/action-plans/P4").get_data(as_text=True)
+    assert "minutes 5.pdf" in page and page.count("Municipal innovation unit") == 8
+    assert count("/action-plans/P4") == few
