@@ -1,5 +1,7 @@
 """Pages of the outcomes area: action plans, outcomes, indicators, evidence, attendance sheets."""
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     Response,
@@ -449,7 +451,10 @@ def delete_attachment(attachment_id: int):
 def _too_large(_error):
     limit = services.max_upload_bytes() // (1024 * 1024)
     flash(f"File not uploaded: it is larger than the limit of {limit} MB.", "error")
-    return redirect(request.referrer or url_for("home.index")), 303
+    back = urlsplit(request.referrer or "")
+    same_site = back.path.startswith("/") and back.netloc in ("", request.host)
+    target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
+    return redirect(target or url_for("home.index")), 303
 
 
 # --- Attendance sheet -------------------------------------------------------------------

@@ -123,6 +123,15 @@ def test_request_over_the_servers_limit_gets_a_clear_message(world, client, app)
     )
     assert "larger than the limit" in response.get_data(as_text=True)
     assert _attachments() == 0
+    elsewhere = _upload(
+        client,
+        "event",
+        visit.id,
+        "huge.pdf",
+        PDF + b"0" * 4096,
+        headers={"Referer": "https://evil.example/phish"},
+    )
+    assert elsewhere.headers["Location"] == "/"
 
 
 def test_who_may_add_evidence_to_what(world, client, app):

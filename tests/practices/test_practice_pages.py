@@ -119,8 +119,11 @@ def test_only_the_owners_editors_and_coordinators_edit(world, client):
 
 
 def test_an_editor_cannot_record_a_practice_for_another_partner(world, client):
-    sign_in(client, "tartu@example.org")
     before = _count_practices()
+    sign_in(client, "funder@example.org")
+    assert client.post("/practices/new", data=_form(world)).status_code == 403
+    client.post("/logout")
+    sign_in(client, "tartu@example.org")
     response = client.post("/practices/new", data=_form(world))  # owner: Gävle
     assert response.status_code == 400
     assert _count_practices() == before
