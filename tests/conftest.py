@@ -65,6 +65,9 @@ def app(request, database_urls, migrated, tmp_path):
         yield application
         db.session.rollback()
         db.session.remove()
+        # Each test builds its own app and engine: close its pool now, or idle connections
+        # pile up until PostgreSQL refuses new clients.
+        db.engine.dispose()
 
 
 @pytest.fixture
