@@ -1,9 +1,10 @@
 """Calendar feeds: which events, as which entries, serialized with icalendar.
 
-`feed_for(scope)` answers what the views need: an ETag, a Last-Modified and a body
-builder. It first runs one aggregate query (`queries.validator`); a per-app cache maps
-that validator to the ETag of the body it produced, so a conditional request that
-matches answers 304 without reading or building the feed.
+`feed_for(spec, client_has)` answers what the views need: an ETag, a Last-Modified and,
+unless the client already has it, the body. It first runs one aggregate query
+(`queries.validator`); a per-app cache maps that validator to the ETag (and, within a
+memory budget, the body) it produced last time, so a matching conditional request
+answers 304 without reading or building the feed.
 """
 
 import hashlib
@@ -19,9 +20,12 @@ from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 from icalendar.prop import vDuration, vUri
+from sqlalchemy import select
 
+from app.auth.models import User, new_feed_token
 from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
 from app.errors import DomainError
+from app.extensions import db
 from app.feeds import queries
 from app.feeds.queries import Scope
 from app.feeds.vtimezone import vtimezone
@@ -401,8 +405,8 @@ class _Cached:
     body: bytes | None
 
 
-CACHE_ENTRIES = 64
-CACHE_BODY_LIMIT = 4 * 1024 * 1024
+CACHE_ENTRIES = 256  # validators and ETags: a few hundred bytes each
+CACHE_BODY_BUDGET = 64 * 1024 * 1024  # bodies kept for unconditional requests (Google's)
 _lock = threading.Lock()
 
 
@@ -450,35 +454,36 @@ def feed_for(
     etag = etag_of(body)
     last_modified = _last_modified(validator)
     with _lock:
-        cache[key] = _Cached(
-            validator, etag, last_modified, body if len(body) <= CACHE_BODY_LIMIT else None
-        )
+        cache[key] = _Cached(validator, etag, last_modified, body)
+        cache.move_to_end(key)
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
+        # Keep the most recently used bodies within the budget; older ones keep only
+        # their validators (a 304 still needs no build).
+        kept = 0
+        for item in reversed(cache.values()):
+            if item.body is None:
+                continue
+            if kept + len(item.body) > CACHE_BODY_BUDGET:
+                item.body = None
+            else:
+                kept += len(item.body)
     return Feed(etag, last_modified, body, validator[0])
 
 
 # --- Private feed tokens ----------------------------------------------------------
 
 
-def user_by_feed_token(token: str):
+def user_by_feed_token(token: str) -> User | None:
     """The active user whose private feed this is, or None."""
-    from sqlalchemy import select
-
-    from app.auth.models import User
-    from app.extensions import db
-
     if not token or len(token) < 20:
         return None
     user = db.session.scalar(select(User).where(User.feed_token == token))
     return user if user is not None and user.is_active else None
 
 
-def reset_feed_token(user) -> str:
+def reset_feed_token(user: User) -> str:
     """Give the user a new private feed URL; the old one answers 404 from now on."""
-    from app.auth.models import new_feed_token
-    from app.extensions import db
-
     user.feed_token = new_feed_token()
     db.session.commit()
     return user.feed_token

@@ -82,6 +82,8 @@ def test_reset_needs_a_signed_in_user_and_a_csrf_token(app, database_urls):
         assert response.status_code == 302
         db.session.expire_all()
         assert db.session.get(User, user.id).feed_token != old
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_account_page_shows_the_links_and_instructions(app, client):
