@@ -165,3 +165,19 @@ def test_icalendars_own_rdate_timezones_would_be_misread(demo, client):
     assert b"RDATE" in body
     misread = read_with_icaljs(body)["entries"][uid]["start"]
     assert misread != datetime(2025, 6, 16, 8, 30, tzinfo=UTC)
+
+
+def test_every_demo_feed_reads_alike_in_both_parsers(demo, client):
+    from sqlalchemy import select
+
+    from app.events.models import Event
+    from app.extensions import db
+
+    user = factories.user("coordinator@example.org")
+    urls = ["/calendar.ics", f"/calendar/private/{user.feed_token}.ics"]
+    urls += [f"/calendar.ics?partner={code}" for code in ("P1", "P2", "P3", "P4", "NYI")]
+    urls += [f"/events/{event_id}.ics" for event_id in db.session.scalars(select(Event.id))]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert read_both(response.data), url

@@ -163,3 +163,14 @@ def test_live_server_log_masks_the_token(app, client, tmp_path):
     lines = [record.getMessage() for record in records]
     assert any("/calendar/private/" in line for line in lines), lines
     assert not any(user.feed_token in line for line in lines), lines
+
+
+def test_gunicorn_access_log_masks_the_token_too(app, caplog):
+    user, _, _ = _setup()
+    logger = logging.getLogger("gunicorn.access")
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        # gunicorn formats its access line from a dict of atoms.
+        atoms = {"h": "10.0.0.7", "r": f"GET /calendar/private/{user.feed_token}.ics HTTP/1.1"}
+        logger.info('%(h)s "%(r)s" 200', atoms)
+    line = caplog.records[-1].getMessage()
+    assert user.feed_token not in line and "/calendar/private/" in line
