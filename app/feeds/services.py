@@ -1,0 +1,500 @@
+"""Calendar feeds: which events, as which entries, serialized with icalendar.
+
+`feed_for(spec, client_has)` answers what the views need: an ETag, a Last-Modified and,
+unless the client already has it, the body. It first runs one aggregate query
+(`queries.validator`); a per-app cache maps that validator to the ETag (and, within a
+memory budget, the body) it produced last time, so a matching conditional request
+answers 304 without reading or building the feed.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from icalendar.prop import vDuration, vUri
+from sqlalchemy import select
+
+from app.auth.models import User, new_feed_token
+from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
+from app.errors import DomainError
+from app.extensions import db
+from app.feeds import queries
+from app.feeds.queries import Scope
+from app.feeds.vtimezone import vtimezone
+from app.partners.models import Partner, Project
+
+PRODID = "-//Interreg partnership programme//Calendar feeds 1.0//EN"
+REFRESH = timedelta(hours=6)
+_STATUS = {
+    EventStatus.PLANNED: "TENTATIVE",
+    EventStatus.CONFIRMED: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+    EventStatus.HELD: "CONFIRMED",
+}
+_PRACTICE_HEADINGS = {
+    PracticeRole.PRESENTED: "Good practices presented",
+    PracticeRole.STUDIED: "Good practices studied",
+    PracticeRole.IMPORT_WORKSHOP: "Good practices worked on (import workshop)",
+}
+
+
+# --- What a feed is ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """A feed: its events (scope) and how it introduces itself."""
+
+    scope: Scope
+    name: str
+    description: str
+    uid: str  # fixed per feed, never includes a secret
+
+
+def site_domain() -> str:
+    return urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
+
+
+def site_url() -> str:
+    return current_app.config["SITE_URL"].rstrip("/")
+
+
+def parse_kind(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return EventKind(value).value
+    except ValueError:
+        kinds = ", ".join(k.value for k in EventKind)
+        raise DomainError(f"Unknown event kind {value!r}: use one of {kinds}.", "kind") from None
+
+
+def parse_partner(project: Project, code: str | None) -> Partner | None:
+    if not code:
+        return None
+    for partner in project.partners:
+        if partner.code.lower() == code.lower():
+            return partner
+    codes = ", ".join(p.code for p in project.partners)
+    raise DomainError(f"No partner has the code {code!r}: use one of {codes}.", "partner")
+
+
+def public_feed(project: Project, partner_code: str | None, kind: str | None) -> FeedSpec:
+    """The partnership's public events, optionally one partner's and/or one kind's."""
+    partner = parse_partner(project, partner_code)
+    kind = parse_kind(kind)
+    scope = Scope(project.id, partner_id=partner.id if partner else None, kind=kind)
+    parts, uid_parts = [], ["public"]
+    if partner:
+        parts.append(f"with {partner.city}")
+        uid_parts.append(f"partner-{partner.code.lower()}")
+    if kind:
+        parts.append(EventKind(kind).label.lower() + "s")
+        uid_parts.append(kind.replace("_", "-"))
+    suffix = f" ({', '.join(parts)})" if parts else ""
+    return FeedSpec(
+        scope=scope,
+        name=f"{project.acronym} events{suffix}",
+        description=f"Public events of {project.name} ({project.programme}){suffix}.",
+        uid=f"calendar-{project.acronym.lower()}-{'-'.join(uid_parts)}@{site_domain()}",
+    )
+
+
+def private_feed(project: Project, user, partner_code=None, kind=None) -> FeedSpec:
+    """Everything the user may see: public and internal events."""
+    public = public_feed(project, partner_code, kind)
+    scope = Scope(
+        project.id,
+        include_internal=True,
+        partner_id=public.scope.partner_id,
+        kind=public.scope.kind,
+    )
+    return FeedSpec(
+        scope=scope,
+        name=public.name.replace(" events", " events, with internal ones", 1),
+        description=public.description.replace("Public events", "Public and internal events"),
+        uid=public.uid.replace("-public", f"-user-{user.id}", 1),
+    )
+
+
+def event_feed(project: Project, event_id: int, include_internal: bool) -> FeedSpec:
+    scope = Scope(project.id, include_internal=include_internal, event_id=event_id)
+    return FeedSpec(
+        scope=scope,
+        name=f"{project.acronym} event {event_id}",
+        description=f"One event of {project.name}.",
+        uid=f"calendar-{project.acronym.lower()}-event-{event_id}@{site_domain()}",
+    )
+
+
+# --- Entries: plain data, one per calendar entry ----------------------------------
+
+
+@dataclass
+class Entry:
+    uid: str
+    summary: str
+    start: datetime | date  # aware local datetime in the event's zone, or a date
+    end: datetime | date
+    stamp: datetime  # UTC: the row's last change
+    created: datetime
+    sequence: int
+    status: str
+    location: str
+    description: str
+    url: str
+    categories: list[str] = field(default_factory=list)
+    conference: str = ""
+    conference_label: str = ""
+
+
+def display_title(kind: str, number: int | None, title: str) -> str:
+    """Same words as Event.display_title, from a row."""
+    label = EventKind(kind).label
+    prefix = f"{label} #{number}" if number else label
+    return prefix if title == prefix else f"{prefix}: {title}"
+
+
+def place(row) -> str:
+    """Same words as Event.place, from a row."""
+    online = f"Online ({row.online_platform})" if row.online_platform else "Online"
+    physical = f"{row.venue_name}, {row.venue_city}" if row.venue_name else row.location
+    if row.format == EventFormat.ONLINE:
+        return online
+    if row.format == EventFormat.HYBRID:
+        return f"{physical} and {online.lower()}" if physical else online
+    return physical or row.host_city
+
+
+def _days(start: datetime, end: datetime, all_day: bool, tz: ZoneInfo) -> tuple[date, date]:
+    """First and last local day of a span (an all-day span ends at the next midnight)."""
+    first = start.astimezone(tz).date()
+    last_instant = end.astimezone(tz)
+    last = last_instant.date()
+    if all_day and last_instant.time() == datetime.min.time() and last > first:
+        last -= timedelta(days=1)
+    return first, last
+
+
+def _span_words(start, end, all_day, zone_name) -> str:
+    tz = ZoneInfo(zone_name)
+    if all_day:
+        first, last = _days(start, end, True, tz)
+        if first == last:
+            return f"{first:%-d %b %Y}"
+        return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_start.date() == local_end.date():
+        return f"{local_start:%-d %b %Y, %H:%M}–{local_end:%H:%M} ({zone_name})"
+    return f"{local_start:%-d %b %Y, %H:%M} to {local_end:%-d %b %Y, %H:%M} ({zone_name})"
+
+
+def _group(rows: Iterable, key_index: int = 0) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row[key_index], []).append(row)
+    return grouped
+
+
+def build_entries(spec: FeedSpec) -> list[Entry]:
+    """Read the feed's events (six queries) and turn them into entries."""
+    scope = spec.scope
+    rows = queries.events(scope)
+    if not rows:
+        return []
+    participants = _group(queries.participants(scope))
+    sessions = _group(queries.sessions(scope), 1)
+    experts = _group(queries.experts(scope))
+    practices = _group(queries.practices(scope))
+    domain, base = site_domain(), site_url()
+    entries: list[Entry] = []
+    for row in rows:
+        entries.extend(
+            _entries_for(
+                row,
+                participants.get(row.id, ()),
+                sessions.get(row.id, ()),
+                experts,
+                practices.get(row.id, ()),
+                domain,
+                base,
+            )
+        )
+    return entries
+
+
+def _entries_for(row, participants, sessions, experts, practices, domain, base) -> list[Entry]:
+    tz = ZoneInfo(row.timezone)
+    title = display_title(row.kind, row.number, row.title)
+    cancelled = row.status == EventStatus.CANCELLED
+    prefix = "Cancelled: " if cancelled else ""
+    page = f"{base}/events/{row.id}"
+    where = place(row)
+    online_link = row.online_url if row.format != EventFormat.IN_PERSON else ""
+    common = dict(
+        stamp=row.updated_at,
+        created=row.created_at,
+        sequence=row.revision,
+        status=_STATUS[EventStatus(row.status)],
+        location=where,
+        url=page,
+        categories=[EventKind(row.kind).label, EventFormat(row.format).label],
+        conference=online_link,
+        conference_label=row.online_platform or "Online meeting",
+    )
+
+    # What every entry of the event says about the event.
+    about = []
+    if cancelled:
+        about.append("This event is cancelled.")
+    if row.description:
+        about.append(row.description.strip())
+    about.append(f"When: {_span_words(row.starts_at, row.ends_at, row.all_day, row.timezone)}")
+    about.append(f"Where: {where}")
+    if online_link:
+        about.append(f"Online link: {online_link}")
+    about.append(f"Host: {row.host_name} ({row.host_city})")
+    visitors = [p for p in participants if p[1] != row.host_partner_id]
+    if visitors:
+        about.append("Visiting partners: " + ", ".join(f"{p[2]} ({p[3]})" for p in visitors))
+    if row.original_starts_at is not None and row.original_ends_at is not None:
+        original = _span_words(
+            row.original_starts_at, row.original_ends_at, row.original_all_day, row.timezone
+        )
+        moved = f"Originally planned for {original}"
+        if row.original_location:
+            moved += f", {row.original_location}"
+        about.append(moved + "; these are the new dates.")
+    agenda = []
+    for number, session in enumerate(sessions, start=1):
+        names = ", ".join(f"{e[1]} ({e[2]})" for e in experts.get(session.id, ()))
+        line = (
+            f"{number}. {_span_words(session.starts_at, session.ends_at, False, row.timezone)}: "
+            f"{session.title}"
+        )
+        agenda.append(line + (f"; expert: {names}" if names else ""))
+    if agenda:
+        about.append("Agenda:\n" + "\n".join(agenda))
+    by_role: dict = {}
+    for practice in practices:
+        by_role.setdefault(practice[1], []).append(f"{practice[2]} ({practice[3]})")
+    for role, titles in by_role.items():
+        heading = _PRACTICE_HEADINGS.get(role, "Good practices")
+        about.append(heading + ":\n" + "\n".join(f"- {t}" for t in titles))
+    about.append(f"Event page: {page}")
+    about_text = "\n\n".join(about)
+
+    if not sessions:
+        if row.all_day:
+            first, last = _days(row.starts_at, row.ends_at, True, tz)
+            start, end = first, last + timedelta(days=1)
+        else:
+            start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
+        return [
+            Entry(
+                uid=f"event-{row.id}@{domain}",
+                summary=prefix + title,
+                start=start,
+                end=end,
+                description=about_text,
+                **common,
+            )
+        ]
+    entries = []
+    total = len(sessions)
+    for number, session in enumerate(sessions, start=1):
+        lines = [f"Session {number} of {total} of {title}."]
+        if session.description:
+            lines.append(session.description.strip())
+        names = ", ".join(e[1] for e in experts.get(session.id, ()))
+        if names:
+            lines.append(f"Expert: {names}")
+        entries.append(
+            Entry(
+                uid=f"session-{session.id}@{domain}",
+                summary=f"{prefix}{title} – {session.title}",
+                start=session.starts_at.astimezone(tz),
+                end=session.ends_at.astimezone(tz),
+                description="\n".join(lines) + "\n\n" + about_text,
+                **common,
+            )
+        )
+    return entries
+
+
+# --- Serializing ---------------------------------------------------------------
+
+
+def to_component(entry: Entry) -> VEvent:
+    component = VEvent()
+    component.add("uid", entry.uid)
+    component.add("dtstamp", entry.stamp)
+    component.add("last-modified", entry.stamp)
+    component.add("created", entry.created)
+    component.add("sequence", entry.sequence)
+    component.add("summary", entry.summary)
+    component.add("dtstart", entry.start)
+    component.add("dtend", entry.end)
+    component.add("status", entry.status)
+    component.add("location", entry.location)
+    component.add("description", entry.description)
+    component.add("url", entry.url, parameters={"VALUE": "URI"})
+    component.add("categories", entry.categories)
+    if entry.conference:
+        component.add(
+            "conference",
+            vUri(entry.conference),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": entry.conference_label},
+        )
+    return component
+
+
+def render(spec: FeedSpec, entries: list[Entry]) -> bytes:
+    """The calendar, VTIMEZONEs first, entries in start order."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("uid", spec.uid)
+    calendar.calendar_name = spec.name
+    calendar.description = spec.description
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    for component in timezones_for(entries):
+        calendar.add_component(component)
+    for entry in entries:
+        calendar.add_component(to_component(entry))
+    return calendar.to_ical()
+
+
+def timezones_for(entries: list[Entry]) -> list:
+    """One VTIMEZONE per zone used, right for every year the entries cover."""
+    years: dict[str, list[int]] = {}
+    for entry in entries:
+        for value in (entry.start, entry.end):
+            if isinstance(value, datetime):
+                years.setdefault(value.tzinfo.key, []).append(value.year)
+    return [vtimezone(name, min(span), max(span) + 1) for name, span in sorted(years.items())]
+
+
+# --- Caching and HTTP validators ------------------------------------------------
+
+
+@dataclass
+class Feed:
+    etag: str
+    last_modified: datetime | None
+    body: bytes | None  # None when the answer is 304 and nothing was built
+    count: int  # events in the feed
+
+
+@dataclass
+class _Cached:
+    validator: tuple
+    etag: str
+    last_modified: datetime | None
+    body: bytes | None
+
+
+CACHE_ENTRIES = 256  # validators and ETags: a few hundred bytes each
+CACHE_BODY_BUDGET = 64 * 1024 * 1024  # bodies kept for unconditional requests (Google's)
+_lock = threading.Lock()
+
+
+def _cache() -> OrderedDict:
+    return current_app.extensions.setdefault("feeds_cache", OrderedDict())
+
+
+def clear_cache() -> None:
+    _cache().clear()
+
+
+def _last_modified(validator: tuple) -> datetime | None:
+    _count, max_updated, _revisions, _ids, _version, changed_at = validator
+    moments = [m for m in (max_updated, changed_at) if m is not None]
+    if not moments:
+        return None
+    return max(moments).astimezone(UTC).replace(microsecond=0)
+
+
+def etag_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def feed_for(
+    spec: FeedSpec, client_has: Callable[[str, datetime | None], bool] | None = None
+) -> Feed:
+    """The feed's validators and, unless the client already has it, its body.
+
+    `client_has(etag, last_modified)` says whether the request's conditional headers
+    match; when they do and the validator shows nothing changed, no feed is built.
+    """
+    validator = queries.validator(spec.scope)
+    key = (spec.scope, spec.uid, spec.name, site_url())
+    cache = _cache()
+    with _lock:
+        cached = cache.get(key)
+        if cached is not None:
+            cache.move_to_end(key)
+    if cached is not None and cached.validator == validator:
+        if client_has is not None and client_has(cached.etag, cached.last_modified):
+            return Feed(cached.etag, cached.last_modified, None, validator[0])
+        if cached.body is not None:
+            return Feed(cached.etag, cached.last_modified, cached.body, validator[0])
+    body = render(spec, build_entries(spec))
+    etag = etag_of(body)
+    last_modified = _last_modified(validator)
+    with _lock:
+        cache[key] = _Cached(validator, etag, last_modified, body)
+        cache.move_to_end(key)
+        while len(cache) > CACHE_ENTRIES:
+            cache.popitem(last=False)
+        # Keep the most recently used bodies within the budget; older ones keep only
+        # their validators (a 304 still needs no build).
+        kept = 0
+        for item in reversed(cache.values()):
+            if item.body is None:
+                continue
+            if kept + len(item.body) > CACHE_BODY_BUDGET:
+                item.body = None
+            else:
+                kept += len(item.body)
+    return Feed(etag, last_modified, body, validator[0])
+
+
+# --- Private feed tokens ----------------------------------------------------------
+
+
+def user_by_feed_token(token: str) -> User | None:
+    """The active user whose private feed this is, or None."""
+    if not token or len(token) < 20:
+        return None
+    user = db.session.scalar(select(User).where(User.feed_token == token))
+    return user if user is not None and user.is_active else None
+
+
+def reset_feed_token(user: User) -> str:
+    """Give the user a new private feed URL; the old one answers 404 from now on."""
+    user.feed_token = new_feed_token()
+    db.session.commit()
+    return user.feed_token
+
+
+def subscribe_links(path: str) -> dict[str, str]:
+    """The feed at `path` under SITE_URL, as the links calendar clients want."""
+    https = site_url() + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {
+        "https": https,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + webcal,
+    }
