@@ -72,3 +72,18 @@ def require(allowed: bool) -> None:
 
         abort(login_manager.unauthorized())
     abort(403)
+
+
+def can_view_event(event, user=None) -> bool:
+    """Public events: everyone; internal ones: signed-in accounts only (others get 404)."""
+    return bool(event.is_public) or can_see_internal(user)
+
+
+def can_host_events_for(partner_id: int, user=None) -> bool:
+    """Who may create an event hosted by (or move an event to) this partner."""
+    return can_create_events(user) and can_edit_owned_by(partner_id, user)
+
+
+def can_view_dashboard(user=None) -> bool:
+    """Planned against held, internal events included: any signed-in account."""
+    return is_signed_in(user)
