@@ -56,12 +56,12 @@ def logout():
     return redirect(url_for("home.index"))
 
 
-def _zone_form(formdata=None) -> TimezoneForm:
+def _zone_form() -> TimezoneForm:
     from app.events.forms import zone_choices
 
     partner_zone = current_user.partner.timezone if current_user.partner else None
     first = f"My partner's zone ({partner_zone})" if partner_zone else "Each event's own zone"
-    form = TimezoneForm(formdata=formdata, prefix="zone")
+    form = TimezoneForm(prefix="zone")
     form.timezone.choices = [("", first)] + zone_choices()
     return form
 
@@ -71,7 +71,7 @@ def _zone_form(formdata=None) -> TimezoneForm:
 def account():
     password_form = PasswordForm(formdata=None)
     zone_form = _zone_form()
-    if request.method == "GET":
+    if "zone-timezone" not in request.form:
         zone_form.timezone.data = current_user.preferred_timezone or ""
     status = 200
     if request.method == "POST" and "zone-submit_zone" in request.form:

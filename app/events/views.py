@@ -195,9 +195,13 @@ def _render_detail(event: Event, session_form=None, attendance_forms=None, statu
 
 def _event_form_choices(form: EventForm, project, event: Event | None = None) -> list[Partner]:
     partners = partners_of(project)
-    hosts = [p for p in partners if can.can_host_events_for(p.id)]
-    if event is not None and event.host not in hosts:
-        hosts.append(event.host)  # shown, so a coordinator's edit keeps it; never a new host
+    # Offered: the hosts this user may choose. Accepted on POST: any partner, so that a host
+    # outside the offer answers 403 (checked in the view) rather than "not a valid choice".
+    hosts = partners
+    if request.method == "GET":
+        hosts = [p for p in partners if can.can_host_events_for(p.id)]
+        if event is not None and event.host not in hosts:
+            hosts.append(event.host)
     form.host.choices = [(p.id, f"{p.city} ({p.code})") for p in hosts]
     form.participants.choices = [(p.id, p.city) for p in partners]
     form.timezone.choices = [("", "The host partner's zone")] + form.timezone.choices
@@ -256,8 +260,9 @@ def create():
         valid = form.validate_on_submit()
         valid = form.check_when() and valid
         host = db.session.get(Partner, form.host.data) if form.host.data else None
-        if valid and host is not None:
+        if host is not None:
             can.require(can.can_host_events_for(host.id))
+        if valid and host is not None:
             values, visitors = _form_values(form, partners)
             try:
                 warnings = _warnings(form, project, host, visitors, values)
@@ -298,9 +303,9 @@ def edit(event_id: int):
         valid = form.validate_on_submit()
         valid = form.check_when() and valid
         host = db.session.get(Partner, form.host.data) if form.host.data else None
+        if host is not None and host.id != event.host_partner_id:
+            can.require(can.can_host_events_for(host.id))
         if valid and host is not None:
-            if host.id != event.host_partner_id:
-                can.require(can.can_host_events_for(host.id))
             values, visitors = _form_values(form, partners)
             try:
                 services.check_fresh(event, form.version.data)
