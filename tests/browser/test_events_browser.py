@@ -131,3 +131,22 @@ def test_bad_input_keeps_what_was_typed(accounts, page):
     assert page.get_by_label("Title").input_value() == "<b>Local meeting</b>"
     _no_serious_violations(page, "events-new-error")
     assert db.session.scalar(select(Event).where(Event.title.like("%Local meeting%"))) is None
+
+
+def test_overlap_warning_is_shown_and_can_be_confirmed(accounts, page):
+    sign_in(page, "coord@example.org")
+    page.goto("/events/new")
+    page.get_by_label("Kind").select_option(label="Import workshop")
+    page.get_by_label("Title").fill("Clashing workshop")
+    page.get_by_role("group", name="Visiting partners").get_by_label("Birmingham").check()
+    page.get_by_label("First day").fill("2020-06-17")
+    page.get_by_label("Last day").fill("2020-06-17")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    warning = page.get_by_role("alert")
+    assert "overlapping event: Thematic event #3" in warning.inner_text()
+    _no_serious_violations(page, "events-new-warning")
+    assert page.get_by_label("Title").input_value() == "Clashing workshop"
+    page.get_by_role("button", name="Save anyway").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Import workshop: Clashing workshop").is_visible()
