@@ -79,6 +79,10 @@ ROUTES = [
     Route("events.detail", "GET", "/events/{internal}", SIGNED_IN, refused={ANON: 404}),
     Route("events.create", "GET", "/events/new", {COORD, HOST, OTHER}),
     Route("events.create", "POST", "/events/new", EDITORS, _event_form("{host_partner}")),
+    # The host is checked against the account, not only the role.
+    Route("events.create", "POST", "/events/new", {COORD, OTHER}, _event_form("{other_partner}")),
+    # Handing the event to another host: coordinators only.
+    Route("events.edit", "POST", "/events/{event}/edit", {COORD}, _event_form("{other_partner}")),
     Route("events.edit", "GET", "/events/{event}/edit", EDITORS, unknown="/events/999999/edit"),
     Route(
         "events.edit",

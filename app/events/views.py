@@ -184,9 +184,30 @@ def _render_detail(event: Event, session_form=None, attendance_forms=None, statu
             attendance=rows,
             attendance_forms=attendance_forms,
             show_attendance=can.can_see_internal(),
+            original_when=_original_when(event),
             now=datetime.now(UTC),
         ),
         status,
+    )
+
+
+def _original_when(event: Event) -> str:
+    """When the event was first planned, in its own zone: '1–31 Mar 2020' or a time span."""
+    from app.template_helpers import format_local
+
+    if event.original_starts_at is None:
+        return ""
+    if event.original_all_day:
+        first = in_zone(event.original_starts_at, event.timezone).date()
+        last = in_zone(event.original_ends_at, event.timezone).date() - timedelta(days=1)
+        if first == last:
+            return f"{first:%-d %b %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%-d}–{last:%-d %b %Y}"
+        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
+    return (
+        f"{format_local(event.original_starts_at, event.timezone)} – "
+        f"{format_local(event.original_ends_at, event.timezone)}"
     )
 
 
