@@ -128,3 +128,15 @@ def semester_plan(project: Project, period_number: int) -> dict[str, int]:
         )
     )
     return {row.kind: row.planned_count for row in rows}
+
+
+def nearest_starts(
+    project: Project, start: datetime, end: datetime, include_internal: bool
+) -> tuple[datetime | None, datetime | None]:
+    """The last start before `start` and the first start from `end` (calendar navigation)."""
+    from sqlalchemy import func
+
+    base = visible(select(Event).where(Event.project_id == project.id), include_internal)
+    before = base.where(Event.starts_at < start).with_only_columns(func.max(Event.starts_at))
+    after = base.where(Event.starts_at >= end).with_only_columns(func.min(Event.starts_at))
+    return db.session.scalar(before), db.session.scalar(after)

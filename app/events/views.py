@@ -125,6 +125,11 @@ def calendar():
         while day <= last:
             by_day.setdefault(day, []).append(event)
             day += timedelta(days=1)
+    month_start = datetime.combine(first, datetime.min.time(), UTC)
+    month_end = datetime.combine(
+        (first + timedelta(days=32)).replace(day=1), datetime.min.time(), UTC
+    )
+    earlier, later = queries.nearest_starts(project, month_start, month_end, can.can_see_internal())
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return render_template(
@@ -136,6 +141,8 @@ def calendar():
         previous=previous,
         following=following,
         reader_tz=reader_tz,
+        earlier=earlier,
+        later=later,
     )
 
 

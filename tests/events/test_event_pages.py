@@ -378,6 +378,9 @@ def test_calendar_places_events_on_their_days(world, client):
     assert "March 2026" in page and "10:00 Study visit: Open data" in page
     assert "Open data" not in client.get("/events/calendar?month=2026-05").get_data(as_text=True)
     assert client.get("/events/calendar?month=garbage").status_code == 200
+    empty = client.get("/events/calendar?month=2026-05").get_data(as_text=True)
+    assert "Last events before this month: March 2026" in empty
+    assert "Next events after" not in empty
 
 
 def _statements(client, url: str) -> int:
