@@ -1,5 +1,7 @@
 """Who may do what, on which object. Every write calls one of these; views answer 403."""
 
+from urllib.parse import urlsplit
+
 from flask import abort
 from flask_login import current_user
 
@@ -68,9 +70,18 @@ def require(allowed: bool) -> None:
     if allowed:
         return
     if not is_signed_in():
+        from flask import redirect, request, url_for
+
         from app.extensions import login_manager
 
-        abort(login_manager.unauthorized())
+        if request.method == "GET":
+            abort(login_manager.unauthorized())
+        # A form posted without an account: after signing in, back to the page it came
+        # from (a POST-only address would answer 405 to the browser's GET).
+        back = urlsplit(request.referrer or "")
+        same_site = back.netloc == request.host
+        target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
+        abort(redirect(url_for("auth.login", next=target or None)))
     abort(403)
 
 

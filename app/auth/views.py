@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from app.auth import services
 from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
@@ -102,3 +103,28 @@ def account():
     return render_template(
         "auth/account.html", form=password_form, zone_form=zone_form, user=current_user
     ), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    """An expired or missing form token: say what to do instead of a bare 400."""
+    return render_template(
+        "auth/error.html",
+        title="This form has expired",
+        message=(
+            "The page was open too long, or you signed in or out in another tab. "
+            "Go back, reload the page and submit the form again."
+        ),
+    ), 400
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return render_template(
+        "auth/error.html",
+        title="Not allowed",
+        message=(
+            "Your account may read this but not change it. Coordinators change every event; "
+            "a partner editor changes the events their city hosts and their own attendance."
+        ),
+    ), 403

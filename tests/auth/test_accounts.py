@@ -132,3 +132,22 @@ def test_cli_creates_accounts_and_demo_accounts(demo, runner):
     assert result.exit_code != 0 and "needs --partner" in result.output
     result = runner.invoke(args=["users", "ensure-demo"])
     assert result.exit_code == 0 and "coordinator@better.example" in result.output
+
+
+def test_anonymous_post_goes_to_sign_in_and_back_to_the_page_it_came_from(demo, client):
+    response = client.post("/events/2/cancel", headers={"Referer": "http://localhost/events/2"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/events/2"
+    response = client.post("/events/2/cancel", headers={"Referer": "https://evil.example/x"})
+    assert response.headers["Location"] == "/login"
+    assert client.get("/events/new").headers["Location"].startswith("/login?next=")
+
+
+def test_forms_without_the_csrf_token_are_refused(tartu_user, app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = login(client, "editor@example.org", "correct horse battery")
+        assert response.status_code == 400
+        assert "This form has expired" in response.get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
