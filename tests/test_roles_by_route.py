@@ -129,6 +129,27 @@ ROUTES = [
         unknown="/events/999999/sessions",
     ),
     Route(
+        "events.edit_session",
+        "GET",
+        "/events/{event}/sessions/{session}/edit",
+        EDITORS,
+        unknown="/events/{event}/sessions/999999/edit",
+    ),
+    Route(
+        "events.edit_session",
+        "POST",
+        "/events/{event}/sessions/{session}/edit",
+        EDITORS,
+        {
+            "title": "Renamed",
+            "kind": "workshop",
+            "start_date": "2026-03-05",
+            "start_time": "10:00",
+            "end_time": "11:30",
+        },
+        unknown="/events/999999/sessions/{session}/edit",
+    ),
+    Route(
         "events.delete_session",
         "POST",
         "/events/{event}/sessions/{session}/delete",

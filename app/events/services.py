@@ -341,6 +341,13 @@ def add_session(
     experts: list[Person] = (),
 ) -> EventSession:
     """Add an agenda item; times are local wall-clock times in the event's zone."""
+    session = EventSession(**_session_values(event, title, kind, start, end, description, experts))
+    event.sessions.append(session)
+    _touch(event)
+    return session
+
+
+def _session_values(event, title, kind, start, end, description, experts) -> dict:
     from app.enums import SessionKind
 
     title = (title or "").strip()
@@ -359,7 +366,7 @@ def add_session(
             f"{in_zone(event.ends_at, event.timezone):%-d %b %Y}).",
             "start_date",
         )
-    session = EventSession(
+    return dict(
         title=title,
         kind=kind,
         description=(description or "").strip(),
@@ -367,7 +374,25 @@ def add_session(
         ends_at=ends_at,
         experts=list(experts),
     )
-    event.sessions.append(session)
+
+
+def update_session(
+    event: Event,
+    session: EventSession,
+    *,
+    title: str,
+    start: datetime,
+    end: datetime,
+    kind: str = "seminar",
+    description: str = "",
+    experts: list[Person] = (),
+) -> EventSession:
+    """Change an agenda item; validated as a whole before anything changes."""
+    if session.event_id != event.id:
+        raise DomainError("That session belongs to another event.", "session")
+    values = _session_values(event, title, kind, start, end, description, experts)
+    for name, value in values.items():
+        setattr(session, name, value)
     _touch(event)
     return session
 

@@ -500,6 +500,51 @@ def add_session(event_id: int):
     return _render_detail(event, session_form=form, status=400)
 
 
+@bp.route("/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(event_id: int, session_id: int):
+    event = _event_or_404(event_id)
+    session = next((s for s in event.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    can.require(can.can_edit_event(event))
+    form = SessionForm(obj=None)
+    form.experts.choices = _people_choices(event)
+    form.submit.label.text = "Save session"
+    if request.method == "GET":
+        start, end = (
+            in_zone(session.starts_at, event.timezone),
+            in_zone(session.ends_at, event.timezone),
+        )
+        form.title.data, form.kind.data = session.title, session.kind
+        form.description.data = session.description
+        form.start_date.data, form.start_time.data = start.date(), start.time()
+        form.end_date.data, form.end_time.data = end.date(), end.time()
+        form.experts.data = [p.id for p in session.experts]
+    elif form.validate_on_submit() & form.check_times():
+        start, end = form.when()
+        try:
+            services.update_session(
+                event,
+                session,
+                title=form.title.data,
+                kind=form.kind.data,
+                description=form.description.data or "",
+                start=start,
+                end=end,
+                experts=[db.session.get(Person, i) for i in form.experts.data or []],
+            )
+            db.session.commit()
+            flash("Session saved.")
+            return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "events/session_form.html", project=event.project, event=event, form=form
+    ), status
+
+
 @bp.post("/<int:event_id>/sessions/<int:session_id>/delete")
 def delete_session(event_id: int, session_id: int):
     event = _event_or_404(event_id)

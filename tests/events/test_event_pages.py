@@ -8,7 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.events import services
-from app.events.models import Event
+from app.events.models import Event, EventSession
 from app.extensions import db
 from app.partners.models import Person
 from tests import factories
@@ -268,6 +268,35 @@ def test_sessions_added_on_the_event_page_with_experts(world, client):
     assert response.status_code == 302
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Data walk" in page and "Tiina Tamm" in page
+    session_id = db.session.scalar(select(EventSession.id))
+    edit = f"/events/{event.id}/sessions/{session_id}/edit"
+    assert 'value="13:00"' in client.get(edit).get_data(as_text=True)
+    response = client.post(
+        edit,
+        data={
+            "title": "",
+            "kind": "site_visit",
+            "start_date": "2026-03-05",
+            "start_time": "13:00",
+            "end_time": "14:30",
+        },
+    )
+    assert response.status_code == 400 and 'id="title-error"' in response.get_data(as_text=True)
+    response = client.post(
+        edit,
+        data={
+            "title": "Longer data walk",
+            "kind": "site_visit",
+            "start_date": "2026-03-05",
+            "start_time": "13:00",
+            "end_time": "14:30",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    session = db.session.get(EventSession, session_id)
+    assert session.title == "Longer data walk" and session.experts == []
+    assert session.ends_at == datetime(2026, 3, 5, 13, 30, tzinfo=UTC)  # 14:30 CET
 
 
 def test_partner_editor_records_own_attendance_and_bad_numbers_are_refused(world, client):
