@@ -64,6 +64,18 @@ def test_coordinator_schedules_and_postpones_a_study_visit_partner_follows(accou
     assert "10 May 2027" in page.locator(".original").inner_text()
     assert page.get_by_text("14 Jun 2027, 09:00 CEST (Europe/Rome)").first.is_visible()
 
+    # The agenda is edited on the event page; experts are picked from people.
+    page.get_by_text("Add a session").click()
+    page.get_by_label("Session title").fill("Genoa's open data portal")
+    page.get_by_label("From").fill("09:30")
+    page.get_by_label("Until", exact=True).fill("11:00")
+    page.get_by_role("group", name="Experts").get_by_label("Mazzanti").check()
+    page.get_by_role("button", name="Add session").click()
+    page.wait_for_load_state()
+    agenda = page.locator(".sessions").inner_text()
+    assert "Genoa's open data portal" in agenda and "Mazzanti" in agenda
+    _no_serious_violations(page, "event-detail-agenda")
+
     event = db.session.scalar(select(Event).where(Event.title == "Open data in Genoa"))
     assert event.status == "postponed" and event.revision == 2
     assert [p.code for p in event.participants] == ["P1", "P3", "P4"]
