@@ -135,10 +135,16 @@ def test_cli_creates_accounts_and_demo_accounts(demo, runner):
 
 
 def test_anonymous_post_goes_to_sign_in_and_back_to_the_page_it_came_from(demo, client):
-    response = client.post("/events/2/cancel", headers={"Referer": "http://localhost/events/2"})
+    from sqlalchemy import select
+
+    from app.events.models import Event
+
+    event_id = db.session.scalar(select(Event.id).where(Event.number == 3))
+    page = f"/events/{event_id}"
+    response = client.post(page + "/cancel", headers={"Referer": "http://localhost" + page})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login?next=/events/2"
-    response = client.post("/events/2/cancel", headers={"Referer": "https://evil.example/x"})
+    assert response.headers["Location"] == f"/login?next={page}"
+    response = client.post(page + "/cancel", headers={"Referer": "https://evil.example/x"})
     assert response.headers["Location"] == "/login"
     assert client.get("/events/new").headers["Location"].startswith("/login?next=")
 
