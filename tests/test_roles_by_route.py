@@ -261,10 +261,11 @@ def test_role_by_route(app, client, route: Route, role: str):
     elif role in route.refused:
         assert response.status_code == route.refused[role]
     elif role == ANON:
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/login")
+        said = (response.status_code, response.headers.get("Location"), response.text[:300])
+        assert response.status_code == 302, said
+        assert response.headers["Location"].startswith("/login"), said
     else:
-        assert response.status_code == 403
+        assert response.status_code == 403, (response.status_code, response.text[:300])
 
 
 UNKNOWN = [
