@@ -1,5 +1,7 @@
 """Who may do what, on which object. Every write calls one of these; views answer 403."""
 
+from urllib.parse import urlsplit
+
 from flask import abort
 from flask_login import current_user
 
@@ -68,9 +70,18 @@ def require(allowed: bool) -> None:
     if allowed:
         return
     if not is_signed_in():
+        from flask import redirect, request, url_for
+
         from app.extensions import login_manager
 
-        abort(login_manager.unauthorized())
+        if request.method == "GET":
+            abort(login_manager.unauthorized())
+        # A form posted without an account: after signing in, back to the page it came
+        # from (a POST-only address would answer 405 to the browser's GET).
+        back = urlsplit(request.referrer or "")
+        same_site = back.netloc == request.host
+        target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
+        abort(redirect(url_for("auth.login", next=target or None)))
     abort(403)
 
 
@@ -104,3 +115,17 @@ def can_add_evidence(target, user=None) -> bool:
     if isinstance(target, Action):
         return can_edit_owned_by(target.group.plan.partner_id, user)
     return can_edit_practice(target, user)
+
+def can_view_event(event, user=None) -> bool:
+    """Public events: everyone; internal ones: signed-in accounts only (others get 404)."""
+    return bool(event.is_public) or can_see_internal(user)
+
+
+def can_host_events_for(partner_id: int, user=None) -> bool:
+    """Who may create an event hosted by (or move an event to) this partner."""
+    return can_create_events(user) and can_edit_owned_by(partner_id, user)
+
+
+def can_view_dashboard(user=None) -> bool:
+    """Planned against held, internal events included: any signed-in account."""
+    return is_signed_in(user)

@@ -67,3 +67,101 @@ def ensure_demo_accounts(accounts, path) -> list[str]:
     path.chmod(0o600)
     labels = {email: ", ".join(filter(None, (role, code))) for email, role, code in accounts}
     return [f"{email}  {known[email]}  ({labels[email]})" for email in labels if email in known]
+
+
+# --- Signing in, throttled against guessing; changing one's own password.
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+
+
+class SignInRefused(Exception):
+    """Wrong credentials, or too many recent failures (message says which, for the form)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+WRONG_CREDENTIALS = "E-mail or password is wrong."
+
+
+def locked_until(user: User, now=None):
+    """When a throttled account may try again, or None if it may try now."""
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+
+    if user.failed_logins < MAX_FAILED_LOGINS or user.last_failed_login_at is None:
+        return None
+    until = user.last_failed_login_at + timedelta(minutes=LOCKOUT_MINUTES)
+    return until if until > (now or utcnow()) else None
+
+
+def check_sign_in(email: str, password: str, now=None) -> User:
+    """The account for these credentials, or SignInRefused.
+
+    After MAX_FAILED_LOGINS failures in a row, the account refuses every attempt (even a
+    right password) for LOCKOUT_MINUTES after the last failure; each failure restarts it.
+    """
+    from app.db_types import utcnow
+
+    now = now or utcnow()
+    user = find_user(email or "")
+    if user is None or not user.is_active:
+        # Same work as a real check, so timing does not tell which e-mails have accounts.
+        check_password_hash_dummy(password)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    until = locked_until(user, now)
+    if until is not None:
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        raise SignInRefused(
+            f"Too many failed sign-ins for this account. Try again in {minutes} minutes."
+        )
+    if not user.check_password(password or ""):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        user.last_failed_login_at = now
+        db.session.commit()
+        raise SignInRefused(WRONG_CREDENTIALS)
+    if user.failed_logins:
+        user.failed_logins = 0
+        user.last_failed_login_at = None
+        db.session.commit()
+    return user
+
+
+_DUMMY_HASH: str | None = None
+
+
+def check_password_hash_dummy(password: str) -> None:
+    global _DUMMY_HASH
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+    check_password_hash(_DUMMY_HASH, password or "")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password; the current one must be right. Commits."""
+    if not user.check_password(current or ""):
+        raise DomainError("Your current password is wrong.", "current_password")
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            "new_password",
+        )
+    if new == current:
+        raise DomainError("The new password is the same as the current one.", "new_password")
+    user.set_password(new)
+    db.session.commit()
+
+
+def set_timezone(user: User, zone_name: str | None) -> None:
+    """The zone the user reads times in; empty means their partner's."""
+    from app.timezones import zone
+
+    if zone_name:
+        zone(zone_name)
+    user.preferred_timezone = zone_name or None
+    db.session.commit()

@@ -1,17 +1,20 @@
-"""Sign in and sign out."""
+"""Sign in (throttled), sign out, and the account page."""
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from app.auth import services
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
+from app.errors import DomainError
 from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see this page."
 
 
 @login_manager.user_loader
@@ -31,13 +34,19 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user and user.is_active and user.check_password(form.password.data):
+        try:
+            user = services.check_sign_in(form.email.data, form.password.data)
+        except services.SignInRefused as refused:
+            form.password.errors.append(refused.message)
+            status = 429 if "Too many" in refused.message else 400
+        else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("E-mail or password is wrong.")
-    return render_template("auth/login.html", form=form), (200 if not form.errors else 400)
+    elif form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
@@ -46,3 +55,76 @@ def logout():
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("home.index"))
+
+
+def _zone_form() -> TimezoneForm:
+    from app.events.forms import zone_choices
+
+    partner_zone = current_user.partner.timezone if current_user.partner else None
+    first = f"My partner's zone ({partner_zone})" if partner_zone else "Each event's own zone"
+    form = TimezoneForm(prefix="zone")
+    form.timezone.choices = [("", first)] + zone_choices()
+    return form
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    password_form = PasswordForm(formdata=None)
+    zone_form = _zone_form()
+    if "zone-timezone" not in request.form:
+        zone_form.timezone.data = current_user.preferred_timezone or ""
+    status = 200
+    if request.method == "POST" and "zone-submit_zone" in request.form:
+        if zone_form.validate_on_submit():
+            try:
+                services.set_timezone(current_user, zone_form.timezone.data)
+                flash("Times are now shown in " + (current_user.timezone or "each event's zone."))
+                return redirect(url_for("auth.account"))
+            except DomainError as exc:
+                db.session.rollback()
+                zone_form.timezone.errors.append(exc.message)
+        status = 400
+    elif request.method == "POST":
+        password_form = PasswordForm()
+        if password_form.validate_on_submit():
+            try:
+                services.change_password(
+                    current_user,
+                    password_form.current_password.data,
+                    password_form.new_password.data,
+                )
+                flash("Your password is changed.")
+                return redirect(url_for("auth.account"))
+            except DomainError as exc:
+                db.session.rollback()
+                getattr(password_form, exc.field).errors.append(exc.message)
+        status = 400
+    return render_template(
+        "auth/account.html", form=password_form, zone_form=zone_form, user=current_user
+    ), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    """An expired or missing form token: say what to do instead of a bare 400."""
+    return render_template(
+        "auth/error.html",
+        title="This form has expired",
+        message=(
+            "The page was open too long, or you signed in or out in another tab. "
+            "Go back, reload the page and submit the form again."
+        ),
+    ), 400
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return render_template(
+        "auth/error.html",
+        title="Not allowed",
+        message=(
+            "Your account may read this but not change it. Coordinators change every event; "
+            "a partner editor changes the events their city hosts and their own attendance."
+        ),
+    ), 403

@@ -1,5 +1,583 @@
-"""Pages of the events area."""
+"""Pages of the events area: list, calendar, detail, and the forms that change an event.
 
-from flask import Blueprint
+Views are thin: parse, authorize (app/auth/permissions), call app/events/services, render.
+"""
 
-bp = Blueprint("events", __name__)
+import calendar as month_calendar
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth import permissions as can
+from app.errors import DomainError, UnknownPeriod
+from app.events import queries, services
+from app.events.forms import (
+    AttendanceForm,
+    EventForm,
+    FilterForm,
+    MoveOnlineForm,
+    PostponeForm,
+    SessionForm,
+    StatusForm,
+)
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.home.queries import partners_of, the_project
+from app.partners.models import Partner, Person, Venue
+from app.template_helpers import reader_timezone
+from app.timezones import in_zone
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+# DomainError.field names that differ from the form's field names.
+FIELD_ALIASES = {"ends_at": "end_date", "starts_at": "start_date", "partner": "host"}
+
+
+def _project():
+    project = the_project()
+    if project is None:
+        abort(404)
+    return project
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = queries.get_event(event_id)
+    if event is None or not can.can_view_event(event):
+        abort(404)
+    return event
+
+
+def _show_error(form, exc: DomainError) -> None:
+    """Put a service's message next to its field, or above the form when it has none."""
+    name = FIELD_ALIASES.get(exc.field, exc.field)
+    field = getattr(form, name, None) if name else None
+    if field is not None and hasattr(field, "errors") and name != "version":
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+# --- Reading
+
+
+@bp.get("")
+def list_events():
+    project = _project()
+    partners = partners_of(project)
+    periods = project.periods()
+    form = FilterForm(request.args)
+    form.partner.choices = [("", "Any partner")] + [(p.code, p.city) for p in partners]
+    form.semester.choices = [("", "Any semester")] + [(str(p.number), p.label) for p in periods]
+    filters = {k: v for k, v in request.args.items() if v}
+    partner = next((p for p in partners if p.code == filters.get("partner")), None)
+    period = None
+    if filters.get("semester", "").isdigit():
+        try:
+            period = project.period(int(filters["semester"]))
+        except UnknownPeriod:
+            period = None
+    valid = {name: {v for v, _ in getattr(form, name).choices} for name in ("kind", "status")}
+    events = queries.list_events(
+        project,
+        include_internal=can.can_see_internal(),
+        kind=filters.get("kind") if filters.get("kind") in valid["kind"] else None,
+        status=filters.get("status") if filters.get("status") in valid["status"] else None,
+        partner_id=partner.id if partner else None,
+        period=period,
+        when=filters.get("when"),
+    )
+    return render_template(
+        "events/list.html",
+        project=project,
+        events=events,
+        form=form,
+        filtered=bool(filters),
+        can_create=can.can_create_events(),
+    )
+
+
+def _month_arg(text: str | None) -> date:
+    if text:
+        try:
+            parsed = datetime.strptime(text, "%Y-%m")
+            return date(parsed.year, parsed.month, 1)
+        except ValueError:
+            pass
+    today = datetime.now(UTC).date()
+    return date(today.year, today.month, 1)
+
+
+@bp.get("/calendar")
+def calendar():
+    project = _project()
+    first = _month_arg(request.args.get("month"))
+    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    reader_tz = reader_timezone()
+    start = datetime.combine(weeks[0][0], datetime.min.time(), UTC) - timedelta(days=1)
+    end = datetime.combine(weeks[-1][-1], datetime.min.time(), UTC) + timedelta(days=2)
+    by_day: dict[date, list[Event]] = {}
+    for event in queries.events_between(project, start, end, can.can_see_internal()):
+        tz = event.timezone if event.all_day else (reader_tz or event.timezone)
+        day = in_zone(event.starts_at, tz).date()
+        last = in_zone(event.ends_at - timedelta(microseconds=1), tz).date()
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    month_start = datetime.combine(first, datetime.min.time(), UTC)
+    month_end = datetime.combine(
+        (first + timedelta(days=32)).replace(day=1), datetime.min.time(), UTC
+    )
+    earlier, later = queries.nearest_starts(project, month_start, month_end, can.can_see_internal())
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render_template(
+        "events/calendar.html",
+        project=project,
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        previous=previous,
+        following=following,
+        reader_tz=reader_tz,
+        earlier=earlier,
+        later=later,
+    )
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    return _render_detail(_event_or_404(event_id))
+
+
+def _people_choices(event: Event):
+    people = db.session.scalars(
+        select(Person)
+        .join(Partner)
+        .where(Partner.project_id == event.project_id)
+        .order_by(Partner.code, Person.name)
+    )
+    return [(p.id, f"{p.name} ({p.partner.city})") for p in people]
+
+
+def _render_detail(event: Event, session_form=None, attendance_forms=None, status=200):
+    editable = can.can_edit_event(event)
+    if session_form is None and editable:
+        session_form = SessionForm(formdata=None)
+        session_form.start_date.data = event.local_start.date()
+    if session_form is not None:
+        session_form.experts.choices = _people_choices(event)
+    attendance_forms = dict(attendance_forms or {})
+    rows = {a.partner_id: a for a in event.attendance}
+    for partner in event.participants:
+        if partner.id not in attendance_forms and can.can_edit_attendance(event, partner.id):
+            row = rows.get(partner.id)
+            attendance_forms[partner.id] = AttendanceForm(
+                formdata=None,
+                prefix=f"p{partner.id}",
+                staff_count=row.staff_count if row else 0,
+                stakeholder_count=row.stakeholder_count if row else 0,
+            )
+    return (
+        render_template(
+            "events/detail.html",
+            project=event.project,
+            event=event,
+            editable=editable,
+            version=services.version_of(event),
+            status_form=StatusForm(formdata=None),
+            session_form=session_form,
+            attendance=rows,
+            attendance_forms=attendance_forms,
+            show_attendance=can.can_see_internal(),
+            original_when=_original_when(event),
+            now=datetime.now(UTC),
+        ),
+        status,
+    )
+
+
+def _original_when(event: Event) -> str:
+    """When the event was first planned, in its own zone: '1–31 Mar 2020' or a time span."""
+    from app.template_helpers import format_local
+
+    if event.original_starts_at is None:
+        return ""
+    if event.original_all_day:
+        first = in_zone(event.original_starts_at, event.timezone).date()
+        last = in_zone(event.original_ends_at, event.timezone).date() - timedelta(days=1)
+        if first == last:
+            return f"{first:%-d %b %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%-d}–{last:%-d %b %Y}"
+        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
+    return (
+        f"{format_local(event.original_starts_at, event.timezone)} – "
+        f"{format_local(event.original_ends_at, event.timezone)}"
+    )
+
+
+# --- Creating and editing
+
+
+def _event_form_choices(form: EventForm, project, event: Event | None = None) -> list[Partner]:
+    partners = partners_of(project)
+    # Offered: the hosts this user may choose. Accepted on POST: any partner, so that a host
+    # outside the offer answers 403 (checked in the view) rather than "not a valid choice".
+    hosts = partners
+    if request.method == "GET":
+        hosts = [p for p in partners if can.can_host_events_for(p.id)]
+        if event is not None and event.host not in hosts:
+            hosts.append(event.host)
+    form.host.choices = [(p.id, f"{p.city} ({p.code})") for p in hosts]
+    form.participants.choices = [(p.id, p.city) for p in partners]
+    form.timezone.choices = [("", "The host partner's zone")] + form.timezone.choices
+    venues = db.session.scalars(select(Venue).order_by(Venue.city, Venue.name))
+    form.venue.choices = [(0, "No venue")] + [
+        (v.id, f"{v}" + (f" (seats {v.capacity})" if v.capacity else "")) for v in venues
+    ]
+    return partners
+
+
+def _form_values(form: EventForm, partners: list[Partner]) -> dict:
+    by_id = {p.id: p for p in partners}
+    return dict(
+        kind=form.kind.data,
+        number=form.number.data,
+        title=form.title.data or "",
+        description=form.description.data or "",
+        format=form.format.data,
+        venue_id=form.venue.data or None,
+        location=(form.location.data or "").strip(),
+        online_platform=(form.online_platform.data or "").strip(),
+        online_url=(form.online_url.data or "").strip(),
+        expected_attendance=form.expected_attendance.data,
+        is_public=bool(form.is_public.data),
+    ), [by_id[i] for i in form.participants.data or [] if i in by_id]
+
+
+def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[str]:
+    start, end = form.when()
+    zone_name = form.timezone.data or host.timezone
+    starts_at, ends_at, _ = services.event_span(start, end, zone_name)
+    venue = db.session.get(Venue, values["venue_id"]) if values["venue_id"] else None
+    return services.scheduling_warnings(
+        project,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        partners=[host, *visitors],
+        venue=venue,
+        expected_attendance=values["expected_attendance"],
+        exclude_event_id=exclude_id,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    can.require(can.can_create_events())
+    project = _project()
+    form = EventForm()
+    partners = _event_form_choices(form, project)
+    if request.method == "GET":
+        own = current_user.partner_id
+        form.host.data = own if any(own == c for c, _ in form.host.choices) else None
+        form.is_public.data = True
+    warnings: list[str] = []
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        valid = form.check_when() and valid
+        host = db.session.get(Partner, form.host.data) if form.host.data else None
+        if host is not None:
+            can.require(can.can_host_events_for(host.id))
+        if valid and host is not None:
+            values, visitors = _form_values(form, partners)
+            try:
+                warnings = _warnings(form, project, host, visitors, values)
+                if not warnings or form.save_anyway.data:
+                    start, end = form.when()
+                    event = services.create_event(
+                        project,
+                        host=host,
+                        start=start,
+                        end=end,
+                        timezone=form.timezone.data or host.timezone,
+                        participants=visitors,
+                        **values,
+                    )
+                    db.session.commit()
+                    flash(f"Scheduled {event.display_title}.")
+                    return redirect(url_for("events.detail", event_id=event.id))
+            except DomainError as exc:
+                db.session.rollback()
+                _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
+    return render_template(
+        "events/form.html", project=project, form=form, event=None, warnings=warnings
+    ), status
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    event = _event_or_404(event_id)
+    can.require(can.can_edit_event(event))
+    project = event.project
+    form = EventForm()
+    partners = _event_form_choices(form, project, event)
+    if request.method == "GET":
+        _fill(form, event)
+    warnings: list[str] = []
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        valid = form.check_when() and valid
+        host = db.session.get(Partner, form.host.data) if form.host.data else None
+        if host is not None and host.id != event.host_partner_id:
+            can.require(can.can_host_events_for(host.id))
+        if valid and host is not None:
+            values, visitors = _form_values(form, partners)
+            try:
+                services.check_fresh(event, form.version.data)
+                warnings = _warnings(form, project, host, visitors, values, exclude_id=event.id)
+                if not warnings or form.save_anyway.data:
+                    start, end = form.when()
+                    services.update_event(
+                        event,
+                        seen_version=form.version.data,
+                        start=start,
+                        end=end,
+                        participants=visitors,
+                        host_partner_id=host.id,
+                        timezone=form.timezone.data or host.timezone,
+                        **values,
+                    )
+                    db.session.commit()
+                    flash("Saved.")
+                    return redirect(url_for("events.detail", event_id=event.id))
+            except DomainError as exc:
+                db.session.rollback()
+                _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
+    return render_template(
+        "events/form.html", project=project, form=form, event=event, warnings=warnings
+    ), status
+
+
+def _fill(form: EventForm, event: Event) -> None:
+    local_start, local_end = event.local_start, event.local_end
+    form.kind.data = event.kind
+    form.number.data = event.number
+    form.title.data = event.title
+    form.description.data = event.description
+    form.host.data = event.host_partner_id
+    form.participants.data = [p.id for p in event.visiting_partners]
+    form.timezone.data = event.timezone
+    form.start_date.data = local_start.date()
+    if event.all_day:
+        form.end_date.data = (local_end - timedelta(days=1)).date()
+    else:
+        form.end_date.data = local_end.date()
+        form.start_time.data, form.end_time.data = local_start.time(), local_end.time()
+    form.format.data = event.format
+    form.venue.data = event.venue_id or 0
+    form.location.data = event.location
+    form.online_platform.data = event.online_platform
+    form.online_url.data = event.online_url
+    form.expected_attendance.data = event.expected_attendance
+    form.is_public.data = event.is_public
+    form.version.data = services.version_of(event)
+
+
+# --- State changes
+
+
+@bp.route("/<int:event_id>/postpone", methods=["GET", "POST"])
+def postpone(event_id: int):
+    event = _event_or_404(event_id)
+    can.require(can.can_edit_event(event))
+    form = PostponeForm()
+    if request.method == "GET":
+        form.version.data = services.version_of(event)
+    elif form.validate_on_submit() & form.check_when(required=False):
+        start, end = form.when()
+        try:
+            services.postpone(event, start, end, seen_version=form.version.data)
+            db.session.commit()
+            flash("Postponed. Where and when it was first planned is kept.")
+            return redirect(url_for("events.detail", event_id=event.id))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("events/postpone.html", project=event.project, event=event, form=form), (
+        status
+    )
+
+
+@bp.route("/<int:event_id>/move-online", methods=["GET", "POST"])
+def move_online(event_id: int):
+    event = _event_or_404(event_id)
+    can.require(can.can_edit_event(event))
+    form = MoveOnlineForm()
+    if request.method == "GET":
+        form.version.data = services.version_of(event)
+        form.online_platform.data = event.online_platform
+        form.online_url.data = event.online_url
+    elif form.validate_on_submit():
+        try:
+            services.move_online(
+                event,
+                form.online_platform.data,
+                form.online_url.data,
+                seen_version=form.version.data,
+            )
+            db.session.commit()
+            flash("Moved online.")
+            return redirect(url_for("events.detail", event_id=event.id))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "events/move_online.html", project=event.project, event=event, form=form
+    ), status
+
+
+def _status_change(event_id: int, change, done: str):
+    event = _event_or_404(event_id)
+    can.require(can.can_edit_event(event))
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change(event, seen_version=form.version.data)
+        db.session.commit()
+        flash(done)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/cancel")
+def cancel(event_id: int):
+    return _status_change(event_id, services.cancel, "Cancelled. The event is kept, marked so.")
+
+
+@bp.post("/<int:event_id>/held")
+def mark_held(event_id: int):
+    return _status_change(event_id, services.mark_held, "Marked as held.")
+
+
+# --- Agenda and attendance
+
+
+@bp.post("/<int:event_id>/sessions")
+def add_session(event_id: int):
+    event = _event_or_404(event_id)
+    can.require(can.can_edit_event(event))
+    form = SessionForm()
+    form.experts.choices = _people_choices(event)
+    if form.validate_on_submit() & form.check_times():
+        start, end = form.when()
+        experts = [db.session.get(Person, i) for i in form.experts.data or []]
+        try:
+            services.add_session(
+                event,
+                title=form.title.data,
+                kind=form.kind.data,
+                description=form.description.data or "",
+                start=start,
+                end=end,
+                experts=experts,
+            )
+            db.session.commit()
+            flash("Session added.")
+            return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+            event = _event_or_404(event_id)
+    return _render_detail(event, session_form=form, status=400)
+
+
+@bp.route("/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(event_id: int, session_id: int):
+    event = _event_or_404(event_id)
+    session = next((s for s in event.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    can.require(can.can_edit_event(event))
+    form = SessionForm(obj=None)
+    form.experts.choices = _people_choices(event)
+    form.submit.label.text = "Save session"
+    if request.method == "GET":
+        start, end = (
+            in_zone(session.starts_at, event.timezone),
+            in_zone(session.ends_at, event.timezone),
+        )
+        form.title.data, form.kind.data = session.title, session.kind
+        form.description.data = session.description
+        form.start_date.data, form.start_time.data = start.date(), start.time()
+        form.end_date.data, form.end_time.data = end.date(), end.time()
+        form.experts.data = [p.id for p in session.experts]
+    elif form.validate_on_submit() & form.check_times():
+        start, end = form.when()
+        try:
+            services.update_session(
+                event,
+                session,
+                title=form.title.data,
+                kind=form.kind.data,
+                description=form.description.data or "",
+                start=start,
+                end=end,
+                experts=[db.session.get(Person, i) for i in form.experts.data or []],
+            )
+            db.session.commit()
+            flash("Session saved.")
+            return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "events/session_form.html", project=event.project, event=event, form=form
+    ), status
+
+
+@bp.post("/<int:event_id>/sessions/<int:session_id>/delete")
+def delete_session(event_id: int, session_id: int):
+    event = _event_or_404(event_id)
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    can.require(can.can_edit_event(event))
+    if not StatusForm().validate_on_submit():
+        abort(400)
+    services.remove_session(event, session)
+    db.session.commit()
+    flash("Session removed.")
+    return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
+
+
+@bp.post("/<int:event_id>/attendance/<int:partner_id>")
+def attendance(event_id: int, partner_id: int):
+    event = _event_or_404(event_id)
+    partner = next((p for p in event.participants if p.id == partner_id), None)
+    if partner is None:
+        abort(404)
+    can.require(can.can_edit_attendance(event, partner.id))
+    form = AttendanceForm(prefix=f"p{partner.id}")
+    if form.validate_on_submit():
+        try:
+            services.set_attendance(
+                event, partner, form.staff_count.data, form.stakeholder_count.data
+            )
+            db.session.commit()
+            flash(f"Attendance of {partner.city} saved.")
+            return redirect(url_for("events.detail", event_id=event.id, _anchor="attendance"))
+        except DomainError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+            event = _event_or_404(event_id)
+    return _render_detail(event, attendance_forms={partner.id: form}, status=400)

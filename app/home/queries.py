@@ -37,3 +37,39 @@ def events_visible_to(project: Project, include_internal: bool) -> list[Event]:
     if not include_internal:
         query = query.where(Event.is_public.is_(True))
     return list(db.session.scalars(query))
+
+
+def dashboard(project: Project, period, now=None) -> dict:
+    """Planned, held, postponed and cancelled events by kind in `period`, against its plan,
+    and what is coming in the next 30 days. Signed-in readers: internal events count."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.enums import EventKind, EventStatus
+    from app.events.queries import events_between, events_in_period, semester_plan
+
+    events = events_in_period(project, period, include_internal=True)
+    plan = semester_plan(project, period.number)
+    columns = ("planned", "held", "postponed", "cancelled")
+    rows = []
+    for kind in EventKind:
+        counts = dict.fromkeys(columns, 0)
+        for event in events:
+            if event.kind != kind:
+                continue
+            status = event.status
+            if status == EventStatus.CONFIRMED:
+                status = "planned"
+            counts[status] += 1
+        total = sum(counts.values())
+        planned = plan.get(kind.value)
+        if total or planned:
+            rows.append({"kind": kind, "plan": planned, "total": total, **counts})
+    totals = {c: sum(r[c] for r in rows) for c in (*columns, "total")}
+    totals["plan"] = sum(r["plan"] or 0 for r in rows)
+    now = now or datetime.now(UTC)
+    coming = [
+        e
+        for e in events_between(project, now, now + timedelta(days=30), include_internal=True)
+        if e.starts_at >= now
+    ]
+    return {"rows": rows, "totals": totals, "columns": columns, "coming": coming, "now": now}

@@ -1,0 +1,194 @@
+"""Forms of the events screens. Dates are typed in the event's own time zone."""
+
+from datetime import datetime
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.enums import EventFormat, EventKind, EventStatus, SessionKind
+
+_ZONES: list[str] | None = None
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc"))
+        _ZONES.append("UTC")
+    return [(z, z.replace("_", " ")) for z in _ZONES]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WhenMixin:
+    """Start and end as dates with optional times; no times make an all-day event."""
+
+    def when(self):
+        """(start, end) as datetimes when times are given, else dates; None if not given."""
+        sd, st = self.start_date.data, self.start_time.data
+        ed, et = self.end_date.data, self.end_time.data
+        if sd is None:
+            return None, None
+        ed = ed or sd
+        if st is None and et is None:
+            return sd, ed
+        return datetime.combine(sd, st or et), datetime.combine(ed, et or st)
+
+    def check_when(self, required: bool = True) -> bool:
+        sd, st, ed, et = self.start_date, self.start_time, self.end_date, self.end_time
+        ok = True
+        if sd.data is None and required and not sd.errors:
+            sd.errors.append("Give the first day.")
+            ok = False
+        if (st.data is None) != (et.data is None) and not (st.errors or et.errors):
+            (et if et.data is None else st).errors.append(
+                "Give both a start and an end time, or neither for an all-day event."
+            )
+            ok = False
+        if ok and sd.data is not None:
+            start, end = self.when()
+            if end < start or (isinstance(end, datetime) and end == start):
+                (ed if ed.data and ed.data < sd.data else et).errors.append(
+                    "The end is before the start."
+                )
+                ok = False
+        return ok
+
+
+class EventForm(WhenMixin, FlaskForm):
+    kind = SelectField("Kind", choices=[(k.value, k.label) for k in EventKind])
+    number = IntegerField(
+        "Number (for a numbered thematic event)",
+        validators=[Optional(), NumberRange(min=1, max=999)],
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000)])
+    host = SelectField("Host partner", coerce=int)
+    participants = MultiCheckboxField("Visiting partners", coerce=int)
+    timezone = SelectField("Time zone of the dates below", choices=[])
+    start_date = DateField("First day", validators=[Optional()])
+    start_time = TimeField("Start time", validators=[Optional()])
+    end_date = DateField("Last day", validators=[Optional()])
+    end_time = TimeField("End time", validators=[Optional()])
+    format = SelectField("Format", choices=[(f.value, f.label) for f in EventFormat])
+    venue = SelectField("Venue", coerce=int, validators=[Optional()])
+    location = StringField("Place (when no venue)", validators=[Optional(), Length(max=300)])
+    online_platform = StringField("Online platform", validators=[Optional(), Length(max=80)])
+    online_url = URLField(
+        "Meeting link",
+        validators=[Optional(), URL(message="Give a full link, https://..."), Length(max=500)],
+    )
+    expected_attendance = IntegerField(
+        "Expected attendance", validators=[Optional(), NumberRange(min=0, max=100_000)]
+    )
+    is_public = BooleanField("Published in the public programme", default=True)
+    version = HiddenField()
+    save = SubmitField("Save")
+    save_anyway = SubmitField("Save anyway")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
+
+    def validate_timezone(self, field):
+        if field.data and field.data not in {z for z, _ in zone_choices()}:
+            raise ValidationError("Pick a time zone from the list.")
+
+
+class PostponeForm(WhenMixin, FlaskForm):
+    start_date = DateField("New first day", validators=[Optional()])
+    start_time = TimeField("New start time", validators=[Optional()])
+    end_date = DateField("New last day", validators=[Optional()])
+    end_time = TimeField("New end time", validators=[Optional()])
+    version = HiddenField()
+    submit = SubmitField("Postpone")
+
+
+class MoveOnlineForm(FlaskForm):
+    online_platform = StringField("Online platform", validators=[Optional(), Length(max=80)])
+    online_url = URLField(
+        "Meeting link",
+        validators=[Optional(), URL(message="Give a full link, https://..."), Length(max=500)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Move online")
+
+
+class StatusForm(FlaskForm):
+    """Cancel or mark held: a button, with the version the page was loaded at."""
+
+    version = HiddenField()
+
+
+class SessionForm(WhenMixin, FlaskForm):
+    title = StringField("Session title", validators=[DataRequired(), Length(max=300)])
+    kind = SelectField("Kind", choices=[(k.value, k.label) for k in SessionKind])
+    description = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    start_date = DateField("Day", validators=[Optional()])
+    start_time = TimeField("From", validators=[Optional()])
+    end_date = DateField("Until day (if later)", validators=[Optional()])
+    end_time = TimeField("Until", validators=[Optional()])
+    experts = MultiCheckboxField("Experts", coerce=int)
+    submit = SubmitField("Add session")
+
+    def check_times(self) -> bool:
+        ok = self.check_when()
+        if ok and (self.start_time.data is None or self.end_time.data is None):
+            self.start_time.errors.append("Give the session's start and end times.")
+            ok = False
+        return ok
+
+
+class AttendanceForm(FlaskForm):
+    staff_count = IntegerField(
+        "Staff",
+        validators=[InputRequired(message="Give a number."), NumberRange(min=0, max=10_000)],
+    )
+    stakeholder_count = IntegerField(
+        "Local stakeholders",
+        validators=[InputRequired(message="Give a number."), NumberRange(min=0, max=10_000)],
+    )
+    submit = SubmitField("Save attendance")
+
+
+class FilterForm(FlaskForm):
+    """The list's filters, read from the query string (no CSRF on a GET)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", choices=[("", "Any kind")] + [(k.value, k.label) for k in EventKind])
+    partner = SelectField("Partner", choices=[("", "Any partner")])
+    status = SelectField(
+        "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in EventStatus]
+    )
+    semester = SelectField("Semester", choices=[("", "Any semester")])
+    when = SelectField(
+        "When", choices=[("", "All dates"), ("upcoming", "Upcoming"), ("past", "Past")]
+    )
