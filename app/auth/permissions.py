@@ -116,6 +116,7 @@ def can_add_evidence(target, user=None) -> bool:
         return can_edit_owned_by(target.group.plan.partner_id, user)
     return can_edit_practice(target, user)
 
+
 def can_view_event(event, user=None) -> bool:
     """Public events: everyone; internal ones: signed-in accounts only (others get 404)."""
     return bool(event.is_public) or can_see_internal(user)

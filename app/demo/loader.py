@@ -27,6 +27,7 @@ from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outcome
 from app.partners.models import Partner, Person, Phase, Project, SemesterPlan, Venue
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
+from app.practices.services import on_event_held
 from app.timezones import local_to_utc
 
 ACRONYM = "BETTER"
@@ -380,22 +381,10 @@ def _study_visits_2021(project, partners, practices) -> None:
             db.session.add(
                 PracticeEvent(practice=practices[key], event=event, role=PracticeRole.STUDIED)
             )
-        if host == "Gävle":
-            _tartu_studies_gavle(practices["gavle"], partners["Tartu"], event)
-
-
-def _tartu_studies_gavle(practice, tartu, visit) -> None:
-    transfer = Transfer(practice=practice, importer=tartu, stage=TransferStage.STUDIED)
-    transfer.history = [
-        TransferStageChange(
-            stage=TransferStage.STUDIED,
-            event=visit,
-            changed_at=visit.starts_at,
-            reason="Studied on the study visit to Gävle.",
-        ),
-    ]
-    db.session.add(transfer)
-    db.session.flush()
+        db.session.flush()
+        # Each visiting partner studied the host's practices: the rule that marking a
+        # visit held applies on the screens gives each of them a transfer at "studied".
+        on_event_held(event)
 
 
 def _plans(project) -> None:

@@ -137,6 +137,14 @@ def _touch(event: Event) -> None:
     event.updated_at = utcnow()
 
 
+def _agenda_changed(event: Event) -> None:
+    """Sessions are calendar entries of their own (SEQUENCE from the event's revision):
+    any change to the agenda is a change subscribed calendars must see."""
+    event.revision = (event.revision or 1) + 1
+    _touch(event)
+    event_changed.send(event, changes=["sessions"])
+
+
 def _apply(event: Event, values: dict) -> list[str]:
     """Assign `values`; bump the revision once if a calendar-visible field changed."""
     changed = [name for name, value in values.items() if getattr(event, name) != value]
@@ -343,7 +351,7 @@ def add_session(
     """Add an agenda item; times are local wall-clock times in the event's zone."""
     session = EventSession(**_session_values(event, title, kind, start, end, description, experts))
     event.sessions.append(session)
-    _touch(event)
+    _agenda_changed(event)
     return session
 
 
@@ -388,20 +396,20 @@ def update_session(
     experts: list[Person] = (),
 ) -> EventSession:
     """Change an agenda item; validated as a whole before anything changes."""
-    if session.event_id != event.id:
+    if session not in event.sessions:
         raise DomainError("That session belongs to another event.", "session")
     values = _session_values(event, title, kind, start, end, description, experts)
     for name, value in values.items():
         setattr(session, name, value)
-    _touch(event)
+    _agenda_changed(event)
     return session
 
 
 def remove_session(event: Event, session: EventSession) -> None:
-    if session.event_id != event.id:
+    if session not in event.sessions:
         raise DomainError("That session belongs to another event.", "session")
     event.sessions.remove(session)
-    _touch(event)
+    _agenda_changed(event)
 
 
 def set_attendance(event: Event, partner: Partner, staff: int, stakeholders: int) -> Attendance:

@@ -4,7 +4,7 @@ Every function validates first and raises DomainError before anything is written
 commits (the caller commits, as with app.events.services.create_event).
 """
 
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -144,12 +144,19 @@ def create_transfer(
             action=action,
             reason=reason.strip(),
             changed_by_id=getattr(user, "id", None),
-            changed_at=utcnow(),
+            changed_at=_reached_at(event),
         )
     )
     db.session.add(transfer)
     db.session.flush()
     return transfer
+
+
+def _reached_at(event) -> datetime:
+    """When a stage was reached: at the event that moved it (so semester reports count it
+    in the event's semester, whenever it was recorded), else now."""
+    now = utcnow()
+    return min(event.starts_at, now) if event is not None and event.starts_at else now
 
 
 def _stage(value) -> TransferStage:
@@ -189,7 +196,7 @@ def advance(
             action=action,
             reason=reason,
             changed_by_id=getattr(user, "id", None),
-            changed_at=utcnow(),
+            changed_at=_reached_at(event),
         )
     )
     db.session.flush()

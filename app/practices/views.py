@@ -17,6 +17,7 @@ from app.auth.permissions import (
 from app.enums import TransferStage
 from app.errors import DomainError
 from app.events.models import Event
+from app.events.services import event_held
 from app.extensions import db
 from app.home.queries import the_project
 from app.partners.models import Partner
@@ -277,3 +278,10 @@ def _panel_helpers():
         return {"links": links, "form": form}
 
     return {"practices_event_panel": practices_event_panel}
+
+
+@event_held.connect
+def _advance_transfers_when_held(event, **_):
+    """Marking an event held (events area) moves on the transfers of its practices."""
+    user = current_user if current_user and current_user.is_authenticated else None
+    services.on_event_held(event, user=user)

@@ -126,10 +126,24 @@ def test_tartu_action_plan_with_results_in_figures(demo):
 
 
 def test_tartu_takes_up_gavles_practice(demo):
-    transfer = db.session.scalars(select(Transfer)).one()
+    tartu = db.session.scalars(select(Partner).where(Partner.city == "Tartu")).one()
+    transfer = db.session.scalars(select(Transfer).where(Transfer.importer == tartu)).one()
     assert (transfer.practice.owner.city, transfer.importer.city) == ("Gävle", "Tartu")
     assert [c.stage for c in transfer.history] == ["studied", "in_action_plan"]
+    assert transfer.history[0].event.display_title.startswith("Study visit: Service design")
     assert transfer.stage == "in_action_plan"
+
+
+def test_visitors_studied_the_hosts_practices(demo):
+    flows = {}
+    for transfer in db.session.scalars(select(Transfer)):
+        pair = (transfer.practice.owner.city, transfer.importer.city)
+        flows[pair] = flows.get(pair, 0) + 1
+    assert flows == {
+        **{("Genoa", city): 5 for city in ("Birmingham", "Gävle", "Nyíregyháza")},
+        **{("Nyíregyháza", city): 2 for city in ("Genoa", "Birmingham", "Gävle")},
+        **{("Gävle", city): 1 for city in ("Tartu", "Birmingham", "Genoa")},
+    }
 
 
 def test_plan_for_the_following_months_and_the_venue(demo):

@@ -186,3 +186,26 @@ def test_sessions_and_attendance(world):
     assert [s.title for s in event.sessions] == ["Opening"]
     assert event.sessions[0].starts_at == datetime(2026, 3, 5, 8, tzinfo=UTC)
     assert [(a.partner.code, a.total) for a in event.attendance] == [("P1", 7)]
+
+
+def test_every_agenda_change_raises_the_revision_calendars_use(world):
+    """Session entries in the feeds take their SEQUENCE from the event's revision."""
+    _, _, _, event = world
+    revisions = [event.revision]
+    session = services.add_session(
+        event, title="Opening", start=datetime(2026, 3, 5, 10), end=datetime(2026, 3, 5, 11)
+    )
+    revisions.append(event.revision)
+    services.update_session(
+        event,
+        session,
+        title="Opening",
+        start=datetime(2026, 3, 5, 12),
+        end=datetime(2026, 3, 5, 13),
+    )
+    revisions.append(event.revision)
+    services.remove_session(event, session)
+    revisions.append(event.revision)
+    db.session.commit()
+    assert revisions == sorted(set(revisions)) and len(revisions) == 4
+    assert _reload(event).revision == revisions[-1]

@@ -112,7 +112,11 @@ def test_import_workshop_moves_on_and_events_never_move_a_transfer_back(world):
     db.session.commit()
     assert changed == [transfer]
     assert transfer.stage == "import_workshop_held"
-    assert transfer.history[-1].event_id == workshop.id
+    # The stage counts from the workshop's date, whenever it was recorded.
+    moved = [c for c in transfer.history if c.event_id == workshop.id]
+    assert [(c.stage, c.changed_at) for c in moved] == [
+        ("import_workshop_held", workshop.starts_at)
+    ]
     assert genoa.stage == "in_action_plan"
 
 
@@ -181,3 +185,16 @@ def test_practice_page_shows_the_journey_as_a_timeline(world, client):
     assert "In the action plan" in tartu
     anonymous = anonymous_client(client).get(f"/practices/{world.practice.id}")
     assert "Service design training" not in anonymous.get_data(as_text=True)
+
+
+def test_marking_a_visit_held_on_the_event_screens_moves_the_transfers(world):
+    """The events area's mark_held signals; the practices area records the transfers."""
+    from app.events import services as event_services
+
+    visit = study_visit(world, status="planned")
+    services.link_practice_to_event(world.practice, visit, "studied")
+    assert _transfers() == 0
+    event_services.mark_held(visit)
+    db.session.commit()
+    assert {t.importer.city for t in world.practice.transfers} == {"Tartu", "Genoa"}
+    assert all(t.history[0].event_id == visit.id for t in world.practice.transfers)
