@@ -35,9 +35,7 @@ def semester(number: int, output: Path | None, pdf_variant: str) -> None:
     if project is None:
         raise click.ClickException("No partnership is recorded yet (try `flask demo load`).")
     if pdf_variant not in VARIANTS:
-        raise click.BadParameter(
-            f"use one of {', '.join(VARIANTS)}", param_hint="--pdf-variant"
-        )
+        raise click.BadParameter(f"use one of {', '.join(VARIANTS)}", param_hint="--pdf-variant")
     try:
         report = build_report(project, number)
         pdf = render_pdf(report, pdf_variant)

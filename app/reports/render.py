@@ -17,8 +17,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.reports import charts
-from app.timezones import in_zone
 from app.reports.services import ROLE_LABELS, SemesterReport
+from app.timezones import in_zone
 
 STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
 STATIC_BASE = "static:/"  # the base URL the report's relative links resolve against
@@ -110,9 +110,7 @@ def report_html(report: SemesterReport) -> str:
 def html_to_pdf(html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None) -> bytes:
     """WeasyPrint alone (the benchmark's floor calls this too)."""
     options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
-    document = HTML(
-        string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher()
-    )
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())
     return document.write_pdf(**options)
 
 

@@ -21,14 +21,13 @@ Definitions (also printed in the report's notes):
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.enums import ActionStatus, EventKind, EventStatus, PracticeRole, TransferStage
 from app.errors import DomainError
-from app.events.models import Event, EventSession
+from app.events.models import Event
 from app.events.queries import events_in_period, period_bounds, with_details
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Outcome
@@ -179,9 +178,13 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
     kinds = _kind_counts(events, period)
     participants = _participants(project, events, period)
     practices = _practices_identified(project, start, end)
-    transfers = _transfers(project, start, end)
-    stages_at_end = {t.transfer.id: (t.stage_at_end.value if t.stage_at_end else None) for t in transfers}
+    all_transfers = _transfers(project, start, end)
+    # Transfers with no recorded stage by the semester's end are left out of the picture.
+    stages_at_end = {
+        t.transfer.id: t.stage_at_end.value if t.stage_at_end else None for t in all_transfers
+    }
     matrix = transfer_matrix(project, stages_at=stages_at_end)
+    transfers = [t for t in all_transfers if t.stage_at_end is not None]
     indicators = indicator_table(project, number)
     plans = _plans(project, period)
 
@@ -202,7 +205,8 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
 
     has_figures = any(row.this_period for row in indicators)
     has_actions = any(e.in_semester for p in plans for _g, es in p.actions for e in es)
-    if not (entries or practices or any(t.advanced for t in transfers) or has_figures or has_actions):
+    advanced = any(t.advanced for t in transfers)
+    if not (entries or practices or advanced or has_figures or has_actions):
         raise ReportUnavailable(
             f"Nothing is recorded for semester {number} ({period.start:%-d %B %Y} to "
             f"{period.last_day:%-d %B %Y}) yet: no events, practices, transfers, action-plan "
@@ -237,7 +241,9 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
         next_events=next_events,
         next_plans=next_plans,
         months=months,
-        events_by_kind_month={k.value: by_kind_month[k.value] for k in EventKind if k.value in by_kind_month},
+        events_by_kind_month={
+            k.value: by_kind_month[k.value] for k in EventKind if k.value in by_kind_month
+        },
     )
 
 
@@ -474,14 +480,14 @@ def _transfers(project: Project, start: datetime, end: datetime) -> list[Transfe
             selectinload(Transfer.history),
         )
     )
-    entries = [
-        TransferEntry(t, _stage_before(t, start), _stage_before(t, end)) for t in transfers
-    ]
-    entries = [e for e in entries if e.stage_at_end is not None]
+    entries = [TransferEntry(t, _stage_before(t, start), _stage_before(t, end)) for t in transfers]
     return sorted(
         entries,
-        key=lambda e: (e.transfer.practice.owner.code, e.transfer.importer.code,
-                       e.transfer.practice.title),
+        key=lambda e: (
+            e.transfer.practice.owner.code,
+            e.transfer.importer.code,
+            e.transfer.practice.title,
+        ),
     )
 
 
@@ -557,13 +563,3 @@ ROLE_LABELS = {
     PracticeRole.STUDIED.value: "studied",
     PracticeRole.IMPORT_WORKSHOP.value: "worked on in an import workshop",
 }
-
-__all__ = [
-    "ROLE_LABELS",
-    "ReportUnavailable",
-    "SemesterReport",
-    "build_report",
-    "semester_overview",
-    "Decimal",
-    "EventSession",
-]
