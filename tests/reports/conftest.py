@@ -47,3 +47,24 @@ def coordinator_client(demo, client):
     factories.user("coordinator@example.org", role="coordinator")
     sign_in(client, "coordinator@example.org")
     return client
+
+
+KEY_FIGURES = (
+    "events held",
+    "events postponed",
+    "events cancelled",
+    "participants",
+    "good practices identified",
+    "transfers advanced",
+)
+
+
+def key_figures(content: str) -> dict[str, int]:
+    """The six boxes at the top of the summary, each a number followed by its label."""
+    block = content[content.index("section 7 says how.") :]
+    match = re.match(
+        r"section 7 says how\. " + r"\s*".join(rf"(\d+)\s*{label}" for label in KEY_FIGURES),
+        block,
+    )
+    assert match, block[:500]
+    return dict(zip(KEY_FIGURES, map(int, match.groups()), strict=True))
