@@ -56,7 +56,13 @@ def data_uri(svg: str) -> str:
 def _whole_numbers(top: int) -> list[int]:
     """Axis labels in whole numbers (people and events are counted, never fractions)."""
     top = max(top, 1)
-    step = max(1, -(-top // 6))
+    step, magnitude = 1, 1
+    while -(-top // step) > 6:
+        for factor in (2, 5, 10):
+            step = factor * magnitude
+            if -(-top // step) <= 6:
+                break
+        magnitude *= 10
     return list(range(0, top + step, step))
 
 
@@ -83,7 +89,7 @@ def participants_by_partner(rows) -> str:
     chart = pygal.HorizontalStackedBar(
         **_config(
             width=760,
-            height=max(260, 90 + 48 * len(rows)),
+            height=max(300, 150 + 48 * len(rows)),
             title="Participants in the semester's events, by partner",
             x_title="People",
             y_labels=_whole_numbers(max((row.total for row in rows), default=1)),

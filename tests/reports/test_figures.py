@@ -166,7 +166,8 @@ def test_each_event_is_listed_with_its_evidence_and_no_contact_data(generated):
         title
         for (title,) in sql(
             "SELECT title FROM event WHERE project_id = :p AND ((starts_at >= :start "
-            "AND starts_at < :end) OR (original_starts_at >= :start AND original_starts_at < :end))",
+            "AND starts_at < :end) OR "
+            "(original_starts_at >= :start AND original_starts_at < :end))",
             p=project.id,
         )
     ]
