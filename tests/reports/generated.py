@@ -289,4 +289,14 @@ def _plans(rng, partners, practices) -> None:
                     inspired_by_practice=rng.choice(practices),
                 )
             )
+        # One action per plan that started before semester 2 and runs through it.
+        group.actions.append(
+            Action(
+                position=7,
+                title=f"{partner.city} long-running action",
+                starts_on=date(2019, 12, 1),
+                ends_on=date(2020, 12, 31),
+                status=ActionStatus.IN_PROGRESS.value,
+            )
+        )
         db.session.add(plan)

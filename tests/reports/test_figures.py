@@ -24,7 +24,7 @@ def sql(query: str, **params):
 
 @pytest.fixture
 def generated(app):
-    project = generate(events=40, seed=11)
+    project = generate(events=24, seed=11)
     return project, pdf_text(render_pdf(build_report(project, 2)))
 
 
@@ -58,7 +58,7 @@ def test_events_by_kind_and_status(generated):
         p=project.id,
     ):
         expected[kind][3] = count
-    assert sum(v[0] for v in expected.values()) > 10  # the data exercises every column
+    assert sum(v[0] for v in expected.values()) > 8  # the data exercises every column
     assert all(sum(v[i] for v in expected.values()) > 0 for i in range(4))
     for kind, (held, postponed, cancelled, planned) in expected.items():
         label = EventKind(kind).label
