@@ -1,5 +1,50 @@
 """`flask --app wsgi report semester N --output FILE.pdf`."""
 
+import sys
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
+from app.errors import DomainError
+
 report_cli = AppGroup("report", help="Semester reports.")
+
+
+@report_cli.command("semester")
+@click.argument("number", type=int)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the PDF (default: <ACRONYM>-semester-N.pdf).",
+)
+@click.option(
+    "--pdf-variant",
+    default="pdf/ua-1",
+    show_default=True,
+    help="pdf/ua-1 (tagged, accessible) or an archival PDF/A: pdf/a-3b, pdf/a-2b, pdf/a-3u.",
+)
+def semester(number: int, output: Path | None, pdf_variant: str) -> None:
+    """Render semester NUMBER's progress report to a PDF."""
+    from app.home.queries import the_project
+    from app.reports.render import VARIANTS, render_pdf
+    from app.reports.services import build_report
+
+    project = the_project()
+    if project is None:
+        raise click.ClickException("No partnership is recorded yet (try `flask demo load`).")
+    if pdf_variant not in VARIANTS:
+        raise click.BadParameter(f"use one of {', '.join(VARIANTS)}", param_hint="--pdf-variant")
+    try:
+        report = build_report(project, number)
+        pdf = render_pdf(report, pdf_variant)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    target = output or Path(f"{project.acronym}-semester-{number}.pdf")
+    target.write_bytes(pdf)
+    click.echo(
+        f"Wrote {target} ({len(pdf) // 1024} KB, {pdf_variant}): {report.title}, "
+        f"{len(report.events)} events.",
+        file=sys.stdout,
+    )
