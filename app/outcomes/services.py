@@ -173,21 +173,24 @@ def record_outcome(
         raise DomainError("Choose a lesson, a decision or an indicator figure.", "kind") from None
     text = (text or "").strip()
     outcome = Outcome(event=event, action=action, kind=kind, text=text)
-    if kind == OutcomeKind.FIGURE:
-        indicator = db.session.get(Indicator, int(indicator_id)) if indicator_id else None
-        if indicator is None or indicator.project_id != project.id:
-            raise DomainError("Choose the indicator the figure counts for.", "indicator_id")
-        if value is None or str(value).strip() == "":
-            raise DomainError("Give the figure's value.", "value")
-        outcome.value = _value(value)
-        try:
-            number = int(period_number)
-        except (TypeError, ValueError):
-            raise DomainError("Choose the reporting period.", "period_number") from None
-        project.period(number)  # UnknownPeriod (a DomainError) when it does not exist
-        outcome.indicator, outcome.period_number = indicator, number
-    elif not text:
-        raise DomainError("Write the lesson or decision.", "text")
+    # Not flushed before it is complete (and added): the indicator look-up below would
+    # flush the half-made outcome through the event's or action's collection.
+    with db.session.no_autoflush:
+        if kind == OutcomeKind.FIGURE:
+            indicator = db.session.get(Indicator, int(indicator_id)) if indicator_id else None
+            if indicator is None or indicator.project_id != project.id:
+                raise DomainError("Choose the indicator the figure counts for.", "indicator_id")
+            if value is None or str(value).strip() == "":
+                raise DomainError("Give the figure's value.", "value")
+            outcome.value = _value(value)
+            try:
+                number = int(period_number)
+            except (TypeError, ValueError):
+                raise DomainError("Choose the reporting period.", "period_number") from None
+            project.period(number)  # UnknownPeriod (a DomainError) when it does not exist
+            outcome.indicator, outcome.period_number = indicator, number
+        elif not text:
+            raise DomainError("Write the lesson or decision.", "text")
     db.session.add(outcome)
     db.session.flush()
     return outcome

@@ -261,6 +261,7 @@ def event_page(event_id: int):
     if request.method == "POST":
         require(can_add_evidence(event))  # CSRF is checked app-wide (CSRFProtect)
         return _record(_project(), event, url_for("outcomes.event_page", event_id=event_id))
+    require(is_signed_in())  # outcomes are the partnership's, not the published programme
     return render_template("outcomes/event_page.html", event=event)
 
 
