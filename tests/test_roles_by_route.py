@@ -14,7 +14,7 @@ may be sent to sign in first).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -43,10 +43,8 @@ SIGNED_IN = {COORD, HOST, OTHER, FUNDER}
 EDITORS = {COORD, HOST}  # may change what HOST's partner hosts or owns
 PARTNER_EDITORS = {COORD, HOST, OTHER}
 
-COVERED_BLUEPRINTS = {"home", "auth", "events", "feeds", "practices", "outcomes"}
-# The reports blueprint (`reports.*`) has no routes on this branch yet. When it has, add
-# "reports" above and rows below: coordinator and funder read; partner editors 403;
-# anonymous to sign-in.
+COVERED_BLUEPRINTS = {"home", "auth", "events", "feeds", "practices", "outcomes", "reports"}
+READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
 
 @dataclass
@@ -192,6 +190,14 @@ ROUTES = [
         "/events/{event}/attendance/{other_partner}",
         EDITORS | {OTHER},
         {"p{other_partner}-staff_count": "2", "p{other_partner}-stakeholder_count": "0"},
+    ),
+    Route("reports.index", "GET", "/reports/", READERS_OF_REPORTS),
+    Route(
+        "reports.semester_pdf",
+        "GET",
+        "/reports/semester/2.pdf",
+        READERS_OF_REPORTS,
+        unknown="/reports/semester/99.pdf",
     ),
 ]
 
@@ -498,7 +504,8 @@ def build_world() -> World:
     has an action plan with one group and one action; the event has an outcome and a file.
     One commit: the table has hundreds of cases, each with its own world.
     """
-    project = factories.project()
+    # Starting in August 2025, the events of March 2026 fall in semester 2.
+    project = factories.project(start_date=date(2025, 8, 1))
     tartu = factories.partner(project, "P4", "Tartu", "Europe/Tallinn")
     genoa = factories.partner(project, "P1", "Genoa", "Europe/Rome", country="IT")
     gavle = factories.partner(project, "P3", "Gävle", "Europe/Stockholm", country="SE")
