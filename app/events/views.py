@@ -24,22 +24,16 @@ from app.events.forms import (
 )
 from app.events.models import Event, EventSession
 from app.extensions import db
-from app.home.queries import partners_of, the_project
+from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
 from app.template_helpers import reader_timezone
 from app.timezones import in_zone
+from app.view_helpers import project_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 # DomainError.field names that differ from the form's field names.
 FIELD_ALIASES = {"ends_at": "end_date", "starts_at": "start_date", "partner": "host"}
-
-
-def _project():
-    project = the_project()
-    if project is None:
-        abort(404)
-    return project
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -64,7 +58,7 @@ def _show_error(form, exc: DomainError) -> None:
 
 @bp.get("")
 def list_events():
-    project = _project()
+    project = project_or_404()
     partners = partners_of(project)
     periods = project.periods()
     form = FilterForm(request.args)
@@ -111,7 +105,7 @@ def _month_arg(text: str | None) -> date:
 
 @bp.get("/calendar")
 def calendar():
-    project = _project()
+    project = project_or_404()
     first = _month_arg(request.args.get("month"))
     weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     reader_tz = reader_timezone()
@@ -276,7 +270,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     can.require(can.can_create_events())
-    project = _project()
+    project = project_or_404()
     form = EventForm()
     partners = _event_form_choices(form, project)
     if request.method == "GET":

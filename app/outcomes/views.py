@@ -28,7 +28,6 @@ from app.auth.permissions import (
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Event
 from app.extensions import db
-from app.home.queries import the_project
 from app.outcomes import queries, services
 from app.outcomes.forms import (
     ActionForm,
@@ -43,25 +42,11 @@ from app.partners.models import Partner, Person
 from app.practices.forms import options
 from app.practices.models import GoodPractice
 from app.practices.queries import practice_choices
+from app.view_helpers import field_error, project_or_404
 
 bp = Blueprint("outcomes", __name__)
 
 EVENT_PAGE_ENDPOINTS = ("events.detail", "events.show", "events.view", "events.event")
-
-
-def _project():
-    project = the_project()
-    if project is None:
-        abort(404)
-    return project
-
-
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _safe_back(default: str) -> str:
@@ -93,7 +78,7 @@ def _partner(project, code: str) -> Partner:
 @bp.get("/action-plans")
 def action_plans():
     require(is_signed_in())
-    project = _project()
+    project = project_or_404()
     partners = [p for p in project.partners]
     return render_template(
         "outcomes/action_plans.html",
@@ -106,7 +91,7 @@ def action_plans():
 @bp.get("/action-plans/<partner_code>")
 def action_plan(partner_code: str):
     require(is_signed_in())
-    project = _project()
+    project = project_or_404()
     partner = _partner(project, partner_code)
     plan = queries.plan_page(partner)
     may_edit = can_edit_action_plan(partner.id)
@@ -126,7 +111,7 @@ def action_plan(partner_code: str):
 
 @bp.route("/action-plans/<partner_code>/edit", methods=["GET", "POST"])
 def edit_plan(partner_code: str):
-    project = _project()
+    project = project_or_404()
     partner = _partner(project, partner_code)
     require(can_edit_action_plan(partner.id))
     plan = queries.plan_page(partner)
@@ -139,7 +124,7 @@ def edit_plan(partner_code: str):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash("Action plan saved.")
             return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
@@ -149,7 +134,7 @@ def edit_plan(partner_code: str):
 
 @bp.post("/action-plans/<partner_code>/groups")
 def add_group(partner_code: str):
-    project = _project()
+    project = project_or_404()
     partner = _partner(project, partner_code)
     require(can_edit_action_plan(partner.id))
     plan = queries.plan_page(partner) or abort(404)
@@ -188,7 +173,7 @@ def _save_action(project, group: ActionGroup, action: Action | None):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"Action “{saved.title}” saved.")
             return redirect(
@@ -203,7 +188,7 @@ def _save_action(project, group: ActionGroup, action: Action | None):
 
 @bp.route("/action-groups/<int:group_id>/actions/new", methods=["GET", "POST"])
 def new_action(group_id: int):
-    project = _project()
+    project = project_or_404()
     group = db.session.get(ActionGroup, group_id) or abort(404)
     require(can_edit_action_plan(group.plan.partner_id))
     return _save_action(project, group, None)
@@ -211,7 +196,7 @@ def new_action(group_id: int):
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def edit_action(action_id: int):
-    project = _project()
+    project = project_or_404()
     action = db.session.get(Action, action_id) or abort(404)
     require(can_edit_action_plan(action.group.plan.partner_id))
     return _save_action(project, action.group, action)
@@ -260,14 +245,14 @@ def event_page(event_id: int):
     event = _visible_event(event_id)
     if request.method == "POST":
         require(can_add_evidence(event))  # CSRF is checked app-wide (CSRFProtect)
-        return _record(_project(), event, url_for("outcomes.event_page", event_id=event_id))
+        return _record(project_or_404(), event, url_for("outcomes.event_page", event_id=event_id))
     require(is_signed_in())  # outcomes are the partnership's, not the published programme
     return render_template("outcomes/event_page.html", event=event)
 
 
 @bp.post("/actions/<int:action_id>/outcomes")
 def add_action_outcome(action_id: int):
-    project = _project()
+    project = project_or_404()
     action = db.session.get(Action, action_id) or abort(404)
     require(can_add_evidence(action))
     back = url_for("outcomes.action_plan", partner_code=action.group.plan.partner.code)
@@ -280,7 +265,7 @@ def add_action_outcome(action_id: int):
 @bp.get("/indicators")
 def indicators():
     require(is_signed_in())
-    project = _project()
+    project = project_or_404()
     periods = project.periods()
     number = request.args.get("period", type=int)
     if number is None:
@@ -308,7 +293,7 @@ def indicators():
 
 @bp.route("/indicators/manage", methods=["GET", "POST"])
 def manage_indicators():
-    project = _project()
+    project = project_or_404()
     require(is_coordinator())
     form = IndicatorForm()
     if form.validate_on_submit():
@@ -317,7 +302,7 @@ def manage_indicators():
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"Indicator {indicator.code} added.")
             return redirect(url_for("outcomes.manage_indicators"))
@@ -332,7 +317,7 @@ def manage_indicators():
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 def edit_indicator(indicator_id: int):
-    project = _project()
+    project = project_or_404()
     require(is_coordinator())
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None or indicator.project_id != project.id:
@@ -346,7 +331,7 @@ def edit_indicator(indicator_id: int):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"Indicator {indicator.code} saved.")
             return redirect(url_for("outcomes.manage_indicators"))

@@ -19,29 +19,14 @@ from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_held
 from app.extensions import db
-from app.home.queries import the_project
 from app.partners.models import Partner
 from app.practices import queries, services
 from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
 from app.practices.matrix import transfer_matrix, transfer_matrix_svg
 from app.practices.models import GoodPractice, Transfer
+from app.view_helpers import field_error, project_or_404
 
 bp = Blueprint("practices", __name__)
-
-
-def _project():
-    project = the_project()
-    if project is None:
-        abort(404)
-    return project
-
-
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _visible_practice(practice_id: int) -> GoodPractice:
@@ -53,7 +38,7 @@ def _visible_practice(practice_id: int) -> GoodPractice:
 
 @bp.get("/practices", endpoint="list")
 def practice_list():
-    project = _project()
+    project = project_or_404()
     internal = can_see_internal()
     owner_id = request.args.get("owner", type=int)
     theme = request.args.get("theme", "")
@@ -97,7 +82,7 @@ def _save(form: PracticeForm, project, practice: GoodPractice | None):
 
 @bp.route("/practices/new", methods=["GET", "POST"])
 def create():
-    project = _project()
+    project = project_or_404()
     require(is_signed_in() and not current_user.is_funder)
     form = PracticeForm()
     _owner_choices(form, project)
@@ -109,7 +94,7 @@ def create():
             practice = _save(form, project, None)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"Good practice “{practice.title}” recorded.")
             return redirect(url_for("practices.detail", practice_id=practice.id))
@@ -119,7 +104,7 @@ def create():
 
 @bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
 def edit(practice_id: int):
-    project = _project()
+    project = project_or_404()
     practice = db.session.get(GoodPractice, practice_id) or abort(404)
     require(can_edit_practice(practice))
     form = PracticeForm(obj=practice)
@@ -129,7 +114,7 @@ def edit(practice_id: int):
             _save(form, project, practice)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash("Good practice saved.")
             return redirect(url_for("practices.detail", practice_id=practice_id))
@@ -139,7 +124,7 @@ def edit(practice_id: int):
 
 @bp.get("/practices/<int:practice_id>")
 def detail(practice_id: int):
-    project = _project()
+    project = project_or_404()
     practice = _visible_practice(practice_id)
     signed_in = can_see_internal()
     transfer_form = stage_form = None
@@ -253,7 +238,7 @@ def link_event(event_id: int):
 @bp.get("/partnership")
 def matrix():
     require(is_signed_in())
-    project = _project()
+    project = project_or_404()
     result = transfer_matrix(project)
     svg = Markup(transfer_matrix_svg(result, title=f"{project.acronym}: who learns from whom"))
     return render_template(
