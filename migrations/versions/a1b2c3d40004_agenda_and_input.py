@@ -1,0 +1,26 @@
+"""agenda, places and input checks
+
+Revision ID: a1b2c3d40004
+Revises: a1b2c3d40003
+Create Date: 2026-11-24 12:00:00
+
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import app.db_types  # noqa: F401
+
+# revision identifiers, used by Alembic.
+revision = "a1b2c3d40004"
+down_revision = "a1b2c3d40003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
