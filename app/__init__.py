@@ -26,10 +26,11 @@ def create_app(config: object | str | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import schema, template_helpers
+    from app import schema, template_helpers, versioning
 
     schema.init_app(app)
     template_helpers.init_app(app)
+    versioning.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     return app

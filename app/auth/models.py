@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Checked by the account settings with app.versioning.save_if_unchanged, not by the
+    # mapper: sign-ins write the row too and must not be refused.
+    version: Mapped[int] = mapped_column(server_default="1", default=1)
 
     partner: Mapped[Partner | None] = relationship()
 

@@ -155,6 +155,7 @@ class SessionForm(WhenMixin, FlaskForm):
     end_date = DateField("Until day (if later)", validators=[Optional()])
     end_time = TimeField("Until", validators=[Optional()])
     experts = MultiCheckboxField("Experts", coerce=int)
+    version = HiddenField()  # the event's when adding, the session's when editing
     submit = SubmitField("Add session")
 
     def check_times(self) -> bool:
@@ -174,6 +175,7 @@ class AttendanceForm(FlaskForm):
         "Local stakeholders",
         validators=[InputRequired(message="Give a number."), NumberRange(min=0, max=10_000)],
     )
+    version = HiddenField()  # the event's: every attendance save raises it
     submit = SubmitField("Save attendance")
 
 

@@ -92,6 +92,9 @@ class Event(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking (app.versioning): every UPDATE checks and raises it.
+    version: Mapped[int] = mapped_column(server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     project: Mapped[Project] = relationship()
     host: Mapped[Partner] = relationship(foreign_keys=[host_partner_id])
@@ -175,6 +178,8 @@ class EventSession(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     experts: Mapped[list[Person]] = relationship(secondary=session_expert, order_by=Person.name)

@@ -11,6 +11,8 @@ from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import day_bounds_utc, in_zone, local_to_utc, zone
+from app.upserts import upsert
+from app.versioning import check_version, version_of  # noqa: F401  (forms call version_of)
 
 
 def partner_by_code(project: Project, code: str) -> Partner:
@@ -113,22 +115,16 @@ CALENDAR_FIELDS = (
     "is_public",
 )
 
-STALE_MESSAGE = (
-    "Someone else saved a change to this event after you opened the form. "
-    "Reload the page to see their change, then make yours again."
-)
-
-
-def version_of(event: Event) -> str:
-    """What a form remembers of the event it was loaded from (see `check_fresh`)."""
-    stamp = event.updated_at.isoformat() if event.updated_at else ""
-    return f"{event.revision}/{stamp}"
-
 
 def check_fresh(event: Event, seen: str | None) -> None:
-    """Refuse a form loaded before someone else's save, rather than overwrite their change."""
-    if seen and seen != version_of(event):
-        raise DomainError(STALE_MESSAGE, "version")
+    """Refuse a form loaded before someone else's save, rather than overwrite their change.
+
+    `seen` None means no form (the CLI, other services); a form passes its field, and an
+    empty or missing one is refused like a stale one. The database enforces the version
+    again when the change is written (see app.versioning).
+    """
+    if seen is not None:
+        check_version(event, seen)
 
 
 def _touch(event: Event) -> None:
@@ -347,8 +343,10 @@ def add_session(
     kind: str = "seminar",
     description: str = "",
     experts: list[Person] = (),
+    seen_version: str | None = None,
 ) -> EventSession:
     """Add an agenda item; times are local wall-clock times in the event's zone."""
+    check_fresh(event, seen_version)
     session = EventSession(**_session_values(event, title, kind, start, end, description, experts))
     event.sessions.append(session)
     _agenda_changed(event)
@@ -394,10 +392,13 @@ def update_session(
     kind: str = "seminar",
     description: str = "",
     experts: list[Person] = (),
+    seen_version: str | None = None,
 ) -> EventSession:
     """Change an agenda item; validated as a whole before anything changes."""
     if session not in event.sessions:
         raise DomainError("That session belongs to another event.", "session")
+    if seen_version is not None:
+        check_version(session, seen_version)
     values = _session_values(event, title, kind, start, end, description, experts)
     for name, value in values.items():
         setattr(session, name, value)
@@ -405,24 +406,40 @@ def update_session(
     return session
 
 
-def remove_session(event: Event, session: EventSession) -> None:
+def remove_session(event: Event, session: EventSession, *, seen_version: str | None = None) -> None:
     if session not in event.sessions:
         raise DomainError("That session belongs to another event.", "session")
+    if seen_version is not None:
+        check_version(session, seen_version, form=False)
     event.sessions.remove(session)
     _agenda_changed(event)
 
 
-def set_attendance(event: Event, partner: Partner, staff: int, stakeholders: int) -> Attendance:
-    """How many of a partner's staff and local stakeholders took part."""
+def set_attendance(
+    event: Event,
+    partner: Partner,
+    staff: int,
+    stakeholders: int,
+    *,
+    seen_version: str | None = None,
+) -> Attendance:
+    """How many of a partner's staff and local stakeholders took part.
+
+    Written as one upsert, so simultaneous saves for the same partner never collide on the
+    row's key; the event row is touched too, so its version refuses all but one of them.
+    """
+    check_fresh(event, seen_version)
     for value, name in ((staff, "staff_count"), (stakeholders, "stakeholder_count")):
         if value is None or value < 0:
             raise DomainError("Give a number of people, 0 or more.", name)
     if partner.id not in {p.id for p in event.participants}:
         raise DomainError(f"{partner.city} does not take part in this event.", "partner")
-    row = next((a for a in event.attendance if a.partner_id == partner.id), None)
-    if row is None:
-        row = Attendance(partner=partner, staff_count=0, stakeholder_count=0)
-        event.attendance.append(row)
-    row.staff_count, row.stakeholder_count = staff, stakeholders
+    db.session.flush()  # the event's id, and pending attendance rows, before the upsert
+    upsert(
+        Attendance,
+        {"event_id": event.id, "partner_id": partner.id},
+        {"staff_count": staff, "stakeholder_count": stakeholders},
+    )
     _touch(event)
-    return row
+    db.session.expire(event, ["attendance"])
+    return db.session.get(Attendance, (event.id, partner.id), populate_existing=True)

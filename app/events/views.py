@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import permissions as can
 from app.errors import DomainError, UnknownPeriod
@@ -28,6 +29,7 @@ from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
 from app.template_helpers import reader_timezone
 from app.timezones import in_zone
+from app.versioning import StaleEdit, refusal, version_of
 from app.view_helpers import project_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -51,6 +53,16 @@ def _show_error(form, exc: DomainError) -> None:
         field.errors = [*field.errors, exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+def _refuse(form, exc: Exception, obj) -> bool:
+    """After a rollback: show why nothing was saved. A stale form keeps the user's input and
+    takes the current version, so it can be saved once checked. True when stale."""
+    exc = refusal(exc, obj, form.version.data)
+    if isinstance(exc, StaleEdit):
+        form.version.data = version_of(obj)
+    _show_error(form, exc)
+    return isinstance(exc, StaleEdit)
 
 
 # --- Reading
@@ -160,6 +172,7 @@ def _render_detail(event: Event, session_form=None, attendance_forms=None, statu
     if session_form is None and editable:
         session_form = SessionForm(formdata=None)
         session_form.start_date.data = event.local_start.date()
+        session_form.version.data = version_of(event)
     if session_form is not None:
         session_form.experts.choices = _people_choices(event)
     attendance_forms = dict(attendance_forms or {})
@@ -172,6 +185,7 @@ def _render_detail(event: Event, session_form=None, attendance_forms=None, statu
                 prefix=f"p{partner.id}",
                 staff_count=row.staff_count if row else 0,
                 stakeholder_count=row.stakeholder_count if row else 0,
+                version=version_of(event),
             )
     return (
         render_template(
@@ -321,6 +335,7 @@ def edit(event_id: int):
     if request.method == "GET":
         _fill(form, event)
     warnings: list[str] = []
+    stale = False
     if request.method == "POST":
         valid = form.validate_on_submit()
         valid = form.check_when() and valid
@@ -330,13 +345,13 @@ def edit(event_id: int):
         if valid and host is not None:
             values, visitors = _form_values(form, partners)
             try:
-                services.check_fresh(event, form.version.data)
+                services.check_fresh(event, form.version.data or "")
                 warnings = _warnings(form, project, host, visitors, values, exclude_id=event.id)
                 if not warnings or form.save_anyway.data:
                     start, end = form.when()
                     services.update_event(
                         event,
-                        seen_version=form.version.data,
+                        seen_version=form.version.data or "",
                         start=start,
                         end=end,
                         participants=visitors,
@@ -347,13 +362,13 @@ def edit(event_id: int):
                     db.session.commit()
                     flash("Saved.")
                     return redirect(url_for("events.detail", event_id=event.id))
-            except DomainError as exc:
+            except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
-                _show_error(form, exc)
+                stale = _refuse(form, exc, event)
     status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
     return render_template(
         "events/form.html", project=project, form=form, event=event, warnings=warnings
-    ), status
+    ), (409 if stale else status)
 
 
 def _fill(form: EventForm, event: Event) -> None:
@@ -389,19 +404,20 @@ def postpone(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
     form = PostponeForm()
+    stale = False
     if request.method == "GET":
         form.version.data = services.version_of(event)
     elif form.validate_on_submit() & form.check_when(required=False):
         start, end = form.when()
         try:
-            services.postpone(event, start, end, seen_version=form.version.data)
+            services.postpone(event, start, end, seen_version=form.version.data or "")
             db.session.commit()
             flash("Postponed. Where and when it was first planned is kept.")
             return redirect(url_for("events.detail", event_id=event.id))
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            _show_error(form, exc)
-    status = 400 if form.errors or form.form_errors else 200
+            stale = _refuse(form, exc, event)
+    status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("events/postpone.html", project=event.project, event=event, form=form), (
         status
     )
@@ -412,6 +428,7 @@ def move_online(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
     form = MoveOnlineForm()
+    stale = False
     if request.method == "GET":
         form.version.data = services.version_of(event)
         form.online_platform.data = event.online_platform
@@ -422,15 +439,15 @@ def move_online(event_id: int):
                 event,
                 form.online_platform.data,
                 form.online_url.data,
-                seen_version=form.version.data,
+                seen_version=form.version.data or "",
             )
             db.session.commit()
             flash("Moved online.")
             return redirect(url_for("events.detail", event_id=event.id))
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            _show_error(form, exc)
-    status = 400 if form.errors or form.form_errors else 200
+            stale = _refuse(form, exc, event)
+    status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template(
         "events/move_online.html", project=event.project, event=event, form=form
     ), status
@@ -443,12 +460,15 @@ def _status_change(event_id: int, change, done: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        change(event, seen_version=form.version.data)
+        change(event, seen_version=form.version.data or "")
         db.session.commit()
         flash(done)
-    except DomainError as exc:
+    except (DomainError, StaleDataError) as exc:
         db.session.rollback()
+        exc = refusal(exc, event, form.version.data, form=False)
         flash(exc.message, "error")
+        if isinstance(exc, StaleEdit):  # the page again, as it is now, with the refusal
+            return _render_detail(event, status=409)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -477,6 +497,7 @@ def add_session(event_id: int):
         try:
             services.add_session(
                 event,
+                seen_version=form.version.data or "",
                 title=form.title.data,
                 kind=form.kind.data,
                 description=form.description.data or "",
@@ -487,10 +508,11 @@ def add_session(event_id: int):
             db.session.commit()
             flash("Session added.")
             return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            _show_error(form, exc)
             event = _event_or_404(event_id)
+            if _refuse(form, exc, event):
+                return _render_detail(event, session_form=form, status=409)
     return _render_detail(event, session_form=form, status=400)
 
 
@@ -504,7 +526,9 @@ def edit_session(event_id: int, session_id: int):
     form = SessionForm(obj=None)
     form.experts.choices = _people_choices(event)
     form.submit.label.text = "Save session"
+    stale = False
     if request.method == "GET":
+        form.version.data = version_of(session)
         start, end = (
             in_zone(session.starts_at, event.timezone),
             in_zone(session.ends_at, event.timezone),
@@ -526,14 +550,15 @@ def edit_session(event_id: int, session_id: int):
                 start=start,
                 end=end,
                 experts=[db.session.get(Person, i) for i in form.experts.data or []],
+                seen_version=form.version.data or "",
             )
             db.session.commit()
             flash("Session saved.")
             return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            _show_error(form, exc)
-    status = 400 if form.errors or form.form_errors else 200
+            stale = _refuse(form, exc, session)
+    status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template(
         "events/session_form.html", project=event.project, event=event, form=form
     ), status
@@ -546,10 +571,16 @@ def delete_session(event_id: int, session_id: int):
     if session is None or session.event_id != event.id:
         abort(404)
     can.require(can.can_edit_event(event))
-    if not StatusForm().validate_on_submit():
+    form = StatusForm()
+    if not form.validate_on_submit():
         abort(400)
-    services.remove_session(event, session)
-    db.session.commit()
+    try:
+        services.remove_session(event, session, seen_version=form.version.data or "")
+        db.session.commit()
+    except (DomainError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(refusal(exc, session, form.version.data, form=False).message, "error")
+        return _render_detail(_event_or_404(event_id), status=409)
     flash("Session removed.")
     return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
 
@@ -565,13 +596,18 @@ def attendance(event_id: int, partner_id: int):
     if form.validate_on_submit():
         try:
             services.set_attendance(
-                event, partner, form.staff_count.data, form.stakeholder_count.data
+                event,
+                partner,
+                form.staff_count.data,
+                form.stakeholder_count.data,
+                seen_version=form.version.data or "",
             )
             db.session.commit()
             flash(f"Attendance of {partner.city} saved.")
             return redirect(url_for("events.detail", event_id=event.id, _anchor="attendance"))
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            _show_error(form, exc)
             event = _event_or_404(event_id)
+            if _refuse(form, exc, event):
+                return _render_detail(event, attendance_forms={partner.id: form}, status=409)
     return _render_detail(event, attendance_forms={partner.id: form}, status=400)

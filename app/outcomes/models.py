@@ -24,6 +24,8 @@ class ActionPlan(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     policy_instrument: Mapped[str] = mapped_column(String(300), default="")
     objective: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(server_default="1")  # app.versioning
+    __mapper_args__ = {"version_id_col": version}
 
     partner: Mapped[Partner] = relationship()
     groups: Mapped[list["ActionGroup"]] = relationship(
@@ -70,6 +72,8 @@ class Action(db.Model):
     ends_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED.value)
     results: Mapped[str] = mapped_column(Text, default="")  # results in figures, as words
+    version: Mapped[int] = mapped_column(server_default="1")  # app.versioning
+    __mapper_args__ = {"version_id_col": version}
 
     group: Mapped[ActionGroup] = relationship(back_populates="actions")
     inspired_by_practice: Mapped["GoodPractice | None"] = relationship()  # noqa: F821
@@ -97,6 +101,8 @@ class Indicator(db.Model):
     name: Mapped[str] = mapped_column(String(300))
     unit: Mapped[str] = mapped_column(String(40), default="")
     target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    version: Mapped[int] = mapped_column(server_default="1")  # app.versioning
+    __mapper_args__ = {"version_id_col": version}
 
     project: Mapped[Project] = relationship()
 

@@ -41,6 +41,8 @@ class GoodPractice(db.Model):
     is_public: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(server_default="1")  # app.versioning
+    __mapper_args__ = {"version_id_col": version}
 
     project: Mapped[Project] = relationship()
     owner: Mapped[Partner] = relationship()
@@ -85,6 +87,8 @@ class Transfer(db.Model):
     )
     importer_partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
     stage: Mapped[str] = mapped_column(String(30), default=TransferStage.IDENTIFIED.value)
+    version: Mapped[int] = mapped_column(server_default="1")  # app.versioning
+    __mapper_args__ = {"version_id_col": version}
 
     practice: Mapped[GoodPractice] = relationship(back_populates="transfers")
     importer: Mapped[Partner] = relationship()

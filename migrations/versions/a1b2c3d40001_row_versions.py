@@ -6,8 +6,8 @@ Create Date: 2026-11-24 12:00:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import app.db_types  # noqa: F401
 
@@ -18,9 +18,28 @@ branch_labels = None
 depends_on = None
 
 
+# Tables whose rows edit forms change; existing rows start at version 1.
+TABLES = (
+    "event",
+    "event_session",
+    "good_practice",
+    "transfer",
+    "action_plan",
+    "action",
+    "indicator",
+    "user",
+)
+
+
 def upgrade():
-    pass
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("version", sa.Integer(), server_default="1", nullable=False)
+            )
 
 
 def downgrade():
-    pass
+    for table in reversed(TABLES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("version")

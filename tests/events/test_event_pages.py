@@ -11,6 +11,7 @@ from app.events import services
 from app.events.models import Event, EventSession
 from app.extensions import db
 from app.partners.models import Person
+from app.versioning import version_of
 from tests import factories
 
 
@@ -164,8 +165,10 @@ def test_a_stale_edit_is_refused_and_the_other_change_kept(world, client):
             end_time="16:00",
         ),
     )
-    assert response.status_code == 400
-    assert "Someone else saved a change" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Someone else changed this event after you opened the form: title." in page
+    assert 'value="My title"' in page  # the loser's input is kept
     db.session.expire_all()
     assert db.session.get(Event, event.id).title == "Their title"
 
@@ -250,6 +253,7 @@ def test_sessions_added_on_the_event_page_with_experts(world, client):
             "start_time": "13:00",
             "end_time": "12:00",
             "experts": [str(expert.id)],
+            "version": version_of(event),
         },
     )
     assert response.status_code == 400
@@ -263,6 +267,7 @@ def test_sessions_added_on_the_event_page_with_experts(world, client):
             "start_time": "13:00",
             "end_time": "14:00",
             "experts": [str(expert.id)],
+            "version": version_of(event),
         },
     )
     assert response.status_code == 302
@@ -279,6 +284,7 @@ def test_sessions_added_on_the_event_page_with_experts(world, client):
             "start_date": "2026-03-05",
             "start_time": "13:00",
             "end_time": "14:30",
+            "version": version_of(db.session.get(EventSession, session_id)),
         },
     )
     assert response.status_code == 400 and 'id="title-error"' in response.get_data(as_text=True)
@@ -290,6 +296,7 @@ def test_sessions_added_on_the_event_page_with_experts(world, client):
             "start_date": "2026-03-05",
             "start_time": "13:00",
             "end_time": "14:30",
+            "version": version_of(db.session.get(EventSession, session_id)),
         },
     )
     assert response.status_code == 302
@@ -305,13 +312,21 @@ def test_partner_editor_records_own_attendance_and_bad_numbers_are_refused(world
     prefix = f"p{tartu.id}-"
     response = client.post(
         f"/events/{event.id}/attendance/{tartu.id}",
-        data={prefix + "staff_count": "-2", prefix + "stakeholder_count": "x"},
+        data={
+            prefix + "staff_count": "-2",
+            prefix + "stakeholder_count": "x",
+            prefix + "version": version_of(event),
+        },
     )
     assert response.status_code == 400
     assert f'id="{prefix}staff_count-error"' in response.get_data(as_text=True)
     response = client.post(
         f"/events/{event.id}/attendance/{tartu.id}",
-        data={prefix + "staff_count": "3", prefix + "stakeholder_count": "0"},
+        data={
+            prefix + "staff_count": "3",
+            prefix + "stakeholder_count": "0",
+            prefix + "version": version_of(event),
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()

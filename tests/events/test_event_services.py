@@ -115,7 +115,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(world):
     seen = services.version_of(event)
     services.update_event(event, description="Someone else's change")
     db.session.commit()
-    with pytest.raises(DomainError, match="Someone else saved"):
+    with pytest.raises(DomainError, match="Someone else changed this event"):
         services.update_event(event, seen_version=seen, title="Mine")
     db.session.rollback()
     event = _reload(event)
