@@ -16,6 +16,8 @@ import hashlib
 from flask import Flask, render_template_string
 from sqlalchemy import inspect, update
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+from wtforms.utils import unset_value
 
 from app.errors import DomainError
 from app.extensions import db
@@ -70,6 +72,17 @@ NOUNS = {
     "indicator": "indicator",
     "user": "account",
 }
+
+
+class VersionField(HiddenField):
+    """The version a form was loaded at. Read only from the posted form, never filled from
+    the object (`Form(obj=...)`): a form sent without it must stay without it."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, None, extra_filters)
+
+    def populate_obj(self, obj, name) -> None:
+        pass  # the mapper raises the version, never a form
 
 
 class StaleEdit(DomainError):

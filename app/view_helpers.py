@@ -5,6 +5,7 @@ from flask import abort, flash
 from app.errors import DomainError
 from app.home.queries import the_project
 from app.partners.models import Project
+from app.versioning import StaleEdit, refusal, version_of
 
 
 def project_or_404() -> Project:
@@ -22,3 +23,16 @@ def field_error(form, error: DomainError) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         flash(error.message, "error")
+
+
+def refuse(form, error: Exception, obj) -> bool:
+    """After a rollback: show why nothing was saved. A stale form (or the loser of a race)
+    gets the refusal naming what changed, keeps the user's input and takes the current
+    version, so it saves once checked. True when it was stale (answer 409)."""
+    error = refusal(error, obj, form.version.data)
+    if isinstance(error, StaleEdit):
+        flash(error.message, "error")
+        form.version.data = version_of(obj)
+        return True
+    field_error(form, error)
+    return False

@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from app.versioning import VersionField
+
 
 class LoginForm(FlaskForm):
     # A light check (no email_validator dependency): the account lookup decides the rest.
@@ -33,9 +35,11 @@ class PasswordForm(FlaskForm):
             EqualTo("new_password", message="The two new passwords differ."),
         ],
     )
+    version = VersionField()
     submit = SubmitField("Change password")
 
 
 class TimezoneForm(FlaskForm):
     timezone = SelectField("Show times in", choices=[])
+    version = VersionField()
     submit_zone = SubmitField("Save time zone")

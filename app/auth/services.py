@@ -7,6 +7,7 @@ from app.enums import Role
 from app.errors import DomainError
 from app.extensions import db
 from app.partners.models import Partner
+from app.versioning import check_version, save_if_unchanged
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -142,8 +143,13 @@ def check_password_hash_dummy(password: str) -> None:
     check_password_hash(_DUMMY_HASH, password or "")
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password; the current one must be right. Commits."""
+def change_password(user: User, current: str, new: str, *, seen_version: str | None = None) -> None:
+    """Change one's own password; the current one must be right. Commits.
+
+    A form passes the account's version it was loaded at: the row is written only while it
+    is still at that version (sign-ins write it too, so it is not mapper-versioned)."""
+    if seen_version is not None:
+        check_version(user, seen_version)
     if not user.check_password(current or ""):
         raise DomainError("Your current password is wrong.", "current_password")
     if len(new or "") < MIN_PASSWORD_LENGTH:
@@ -153,15 +159,25 @@ def change_password(user: User, current: str, new: str) -> None:
         )
     if new == current:
         raise DomainError("The new password is the same as the current one.", "new_password")
-    user.set_password(new)
+    if seen_version is None:
+        user.set_password(new)
+    else:
+        scratch = User()
+        scratch.set_password(new)
+        save_if_unchanged(User, user.id, seen_version, password_hash=scratch.password_hash)
     db.session.commit()
 
 
-def set_timezone(user: User, zone_name: str | None) -> None:
+def set_timezone(user: User, zone_name: str | None, *, seen_version: str | None = None) -> None:
     """The zone the user reads times in; empty means their partner's."""
     from app.timezones import zone
 
+    if seen_version is not None:
+        check_version(user, seen_version)
     if zone_name:
         zone(zone_name)
-    user.preferred_timezone = zone_name or None
+    if seen_version is None:
+        user.preferred_timezone = zone_name or None
+    else:
+        save_if_unchanged(User, user.id, seen_version, preferred_timezone=zone_name or None)
     db.session.commit()

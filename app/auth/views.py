@@ -5,12 +5,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import services
 from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db, login_manager
+from app.versioning import StaleEdit, refusal, version_of
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -70,36 +72,52 @@ def _zone_form() -> TimezoneForm:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
+    user = current_user._get_current_object()  # the row itself: versioning inspects it
     password_form = PasswordForm(formdata=None)
     zone_form = _zone_form()
     if "zone-timezone" not in request.form:
         zone_form.timezone.data = current_user.preferred_timezone or ""
+    if request.method == "GET":
+        zone_form.version.data = password_form.version.data = version_of(user)
     status = 200
     if request.method == "POST" and "zone-submit_zone" in request.form:
         if zone_form.validate_on_submit():
             try:
-                services.set_timezone(current_user, zone_form.timezone.data)
+                services.set_timezone(
+                    user, zone_form.timezone.data, seen_version=zone_form.version.data or ""
+                )
                 flash("Times are now shown in " + (current_user.timezone or "each event's zone."))
                 return redirect(url_for("auth.account"))
-            except DomainError as exc:
+            except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
+                exc = refusal(exc, user, zone_form.version.data)
                 zone_form.timezone.errors.append(exc.message)
-        status = 400
+                if isinstance(exc, StaleEdit):
+                    zone_form.version.data = version_of(user)
+                    status = 409
+        status = status if status == 409 else 400
     elif request.method == "POST":
         password_form = PasswordForm()
         if password_form.validate_on_submit():
             try:
                 services.change_password(
-                    current_user,
+                    user,
                     password_form.current_password.data,
                     password_form.new_password.data,
+                    seen_version=password_form.version.data or "",
                 )
                 flash("Your password is changed.")
                 return redirect(url_for("auth.account"))
-            except DomainError as exc:
+            except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
-                getattr(password_form, exc.field).errors.append(exc.message)
-        status = 400
+                exc = refusal(exc, user, password_form.version.data)
+                if isinstance(exc, StaleEdit):
+                    password_form.version.data = version_of(user)
+                    flash(exc.message, "error")
+                    status = 409
+                else:
+                    getattr(password_form, exc.field).errors.append(exc.message)
+        status = status if status == 409 else 400
     return render_template(
         "auth/account.html", form=password_form, zone_form=zone_form, user=current_user
     ), status

@@ -8,12 +8,14 @@ from wtforms.validators import Optional
 from app.enums import ActionStatus
 from app.outcomes.services import CATEGORIES
 from app.practices.forms import options
+from app.versioning import VersionField
 
 
 class ActionPlanForm(FlaskForm):
     title = StringField("Title")
     policy_instrument = StringField("Policy instrument addressed")
     objective = TextAreaField("Objective")
+    version = VersionField()  # "0" when the form was loaded before the plan existed
 
 
 class ActionGroupForm(FlaskForm):
@@ -31,6 +33,7 @@ class ActionForm(FlaskForm):
     ends_on = DateField("Ends on", validators=[Optional()])
     status = SelectField("Status", choices=options((s.value, s.label) for s in ActionStatus))
     results = TextAreaField("Results in figures")
+    version = VersionField()
 
 
 class OutcomeForm(FlaskForm):
@@ -51,6 +54,7 @@ class IndicatorForm(FlaskForm):
     name = StringField("Name")
     unit = StringField("Unit")
     target = StringField("Target (empty if none)")
+    version = VersionField()
 
 
 class AttachmentForm(FlaskForm):

@@ -14,6 +14,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Indicator, Outcome
 from app.partners.models import Partner, Project
+from app.upserts import flush_unique
+from app.versioning import check_version
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,23 @@ def _text(data: dict, name: str, limit: int | None = None, required: str | None 
     return value
 
 
-def save_action_plan(partner: Partner, data: dict) -> ActionPlan:
-    """Create or update a partner's regional action plan (title, policy instrument)."""
+def save_action_plan(
+    partner: Partner, data: dict, *, seen_version: str | None = None
+) -> ActionPlan:
+    """Create or update a partner's regional action plan (title, policy instrument).
+
+    A form passes the version it was loaded at ("0" before the plan existed)."""
     title = _text(data, "title", 200, "An action plan needs a title.")
     instrument = _text(data, "policy_instrument", 300)
     objective = _text(data, "objective")
     plan = db.session.scalar(select(ActionPlan).where(ActionPlan.partner_id == partner.id))
+    if plan is not None and seen_version is not None:
+        check_version(plan, seen_version)
     if plan is None:
         plan = ActionPlan(partner=partner, title=title)
         db.session.add(plan)
     plan.title, plan.policy_instrument, plan.objective = title, instrument, objective
-    db.session.flush()
+    flush_unique("Someone else saved this action plan at the same moment; reload the page.")
     return plan
 
 
@@ -101,8 +109,17 @@ def add_action_group(plan: ActionPlan, data: dict) -> ActionGroup:
     return group
 
 
-def save_action(group: ActionGroup, data: dict, action: Action | None = None, user=None) -> Action:
+def save_action(
+    group: ActionGroup,
+    data: dict,
+    action: Action | None = None,
+    user=None,
+    *,
+    seen_version: str | None = None,
+) -> Action:
     """Create or update an action; an inspiring practice moves its transfer on."""
+    if action is not None and seen_version is not None:
+        check_version(action, seen_version)
     from app.practices.models import GoodPractice
     from app.practices.services import on_action_saved
 
@@ -196,7 +213,15 @@ def record_outcome(
     return outcome
 
 
-def save_indicator(project: Project, data: dict, indicator: Indicator | None = None) -> Indicator:
+def save_indicator(
+    project: Project,
+    data: dict,
+    indicator: Indicator | None = None,
+    *,
+    seen_version: str | None = None,
+) -> Indicator:
+    if indicator is not None and seen_version is not None:
+        check_version(indicator, seen_version)
     code = _text(data, "code", 20, "An indicator needs a code.").upper()
     name = _text(data, "name", 300, "An indicator needs a name.")
     unit = _text(data, "unit", 40)
@@ -211,7 +236,7 @@ def save_indicator(project: Project, data: dict, indicator: Indicator | None = N
         indicator = Indicator(project=project)
         db.session.add(indicator)
     indicator.code, indicator.name, indicator.unit, indicator.target = code, name, unit, target
-    db.session.flush()
+    flush_unique(f"Another indicator already has the code {code}.", "code")
     return indicator
 
 

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
 from app.auth.permissions import (
@@ -42,7 +43,8 @@ from app.partners.models import Partner, Person
 from app.practices.forms import options
 from app.practices.models import GoodPractice
 from app.practices.queries import practice_choices
-from app.view_helpers import field_error, project_or_404
+from app.versioning import version_of
+from app.view_helpers import field_error, project_or_404, refuse
 
 bp = Blueprint("outcomes", __name__)
 
@@ -116,19 +118,26 @@ def edit_plan(partner_code: str):
     require(can_edit_action_plan(partner.id))
     plan = queries.plan_page(partner)
     form = ActionPlanForm(obj=plan)
+    stale = False
+    if request.method == "GET":
+        form.version.data = version_of(plan) if plan else "0"
     if request.method == "GET" and plan is None:
         form.title.data = f"{partner.city} regional action plan"
     if form.validate_on_submit():
         try:
-            services.save_action_plan(partner, form.data)
+            services.save_action_plan(partner, form.data, seen_version=form.version.data or "")
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            field_error(form, error)
+            plan = queries.plan_page(partner)
+            if plan is None:
+                field_error(form, error)
+            else:
+                stale = refuse(form, error, plan)
         else:
             flash("Action plan saved.")
             return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
-    status = 400 if request.method == "POST" else 200
+    status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("outcomes/plan_form.html", form=form, partner=partner, plan=plan), status
 
 
@@ -167,20 +176,29 @@ def _action_form(project, action=None) -> ActionForm:
 
 def _save_action(project, group: ActionGroup, action: Action | None):
     form = _action_form(project, action)
+    stale = False
+    if request.method == "GET" and action is not None:
+        form.version.data = version_of(action)
     if form.validate_on_submit():
+        seen = None if action is None else (form.version.data or "")
         try:
-            saved = services.save_action(group, form.data, action, user=current_user)
+            saved = services.save_action(
+                group, form.data, action, user=current_user, seen_version=seen
+            )
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            field_error(form, error)
+            if action is None:
+                field_error(form, error)
+            else:
+                stale = refuse(form, error, action)
         else:
             flash(f"Action “{saved.title}” saved.")
             return redirect(
                 url_for("outcomes.action_plan", partner_code=group.plan.partner.code)
                 + f"#action-{saved.id}"
             )
-    status = 400 if request.method == "POST" else 200
+    status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template(
         "outcomes/action_form.html", form=form, group=group, action=action
     ), status
@@ -323,19 +341,24 @@ def edit_indicator(indicator_id: int):
     if indicator is None or indicator.project_id != project.id:
         abort(404)
     form = IndicatorForm(obj=indicator)
+    stale = False
+    if request.method == "GET":
+        form.version.data = version_of(indicator)
     if request.method == "GET" and indicator.target is not None:
         form.target.data = f"{indicator.target.normalize():f}"
     if form.validate_on_submit():
         try:
-            services.save_indicator(project, form.data, indicator)
+            services.save_indicator(
+                project, form.data, indicator, seen_version=form.version.data or ""
+            )
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            field_error(form, error)
+            stale = refuse(form, error, indicator)
         else:
             flash(f"Indicator {indicator.code} saved.")
             return redirect(url_for("outcomes.manage_indicators"))
-    status = 400 if request.method == "POST" else 200
+    status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("outcomes/indicator_form.html", form=form, indicator=indicator), status
 
 

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.enums import PracticeRole, TransferStage
+from app.versioning import VersionField
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -27,6 +28,7 @@ class PracticeForm(FlaskForm):
     ended_on = DateField("Ended on (empty if ongoing)", validators=[Optional()])
     links = TextAreaField("Links (one web address per line)")
     is_public = BooleanField("Public (visible without signing in)", default=True)
+    version = VersionField()
 
 
 class TransferForm(FlaskForm):
@@ -36,10 +38,12 @@ class TransferForm(FlaskForm):
 class StageForm(FlaskForm):
     stage = SelectField("Stage", choices=options((s.value, s.label) for s in TransferStage))
     reason = TextAreaField("Reason")
+    version = VersionField()  # the transfer's
 
 
 class EventPracticeForm(FlaskForm):
     practice_id = SelectField("Good practice", coerce=int)
+    version = VersionField()  # the event's
     role = SelectField(
         "Role at the event",
         choices=options(

@@ -15,6 +15,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
+from app.upserts import flush_unique, upsert
+from app.versioning import bump, check_version
 
 TITLE_MAX = 100  # the programme's limit for a good practice's title
 TEXT_FIELDS = (
@@ -52,9 +54,16 @@ def _links(text: str) -> str:
 
 
 def save_practice(
-    project: Project, data: dict, practice: GoodPractice | None = None
+    project: Project,
+    data: dict,
+    practice: GoodPractice | None = None,
+    *,
+    seen_version: str | None = None,
 ) -> GoodPractice:
-    """Create (practice None) or update a good practice from form data."""
+    """Create (practice None) or update a good practice from form data; an edit form passes
+    the version it was loaded at (see app.versioning)."""
+    if practice is not None and seen_version is not None:
+        check_version(practice, seen_version)
     title = (data.get("title") or "").strip()
     if not title:
         raise DomainError("A good practice needs a title.", "title")
@@ -92,22 +101,28 @@ def save_practice(
     return practice
 
 
-def link_practice_to_event(practice: GoodPractice, event, role: str) -> PracticeEvent:
-    """Record that a practice was presented, studied or worked on at an event."""
+def link_practice_to_event(
+    practice: GoodPractice, event, role: str, *, seen_version: str | None = None
+) -> PracticeEvent:
+    """Record that a practice was presented, studied or worked on at an event.
+
+    The form carries the event's version; the link raises it, so of two simultaneous links
+    from pages loaded at the same version only one is saved. Written as one upsert, so the
+    pair never collides on its key.
+    """
+    if seen_version is not None:
+        check_version(event, seen_version, form=False)
     try:
         role = PracticeRole(role).value
     except ValueError:
         raise DomainError("Choose presented, studied or import workshop.", "role") from None
     if practice.project_id != event.project_id:
         raise DomainError("That practice belongs to another project.", "practice_id")
-    link = db.session.get(PracticeEvent, (practice.id, event.id))
-    if link is None:
-        link = PracticeEvent(practice=practice, event=event, role=role)
-        db.session.add(link)
-    else:
-        link.role = role
     db.session.flush()
-    return link
+    upsert(PracticeEvent, {"practice_id": practice.id, "event_id": event.id}, {"role": role})
+    bump(event)
+    db.session.expire(practice, ["event_links"])
+    return db.session.get(PracticeEvent, (practice.id, event.id), populate_existing=True)
 
 
 def create_transfer(
@@ -148,7 +163,7 @@ def create_transfer(
         )
     )
     db.session.add(transfer)
-    db.session.flush()
+    flush_unique(f"{importer.city} already imports this practice.", "importer")
     return transfer
 
 
@@ -203,8 +218,12 @@ def advance(
     return True
 
 
-def set_stage_by_coordinator(transfer: Transfer, stage, reason: str, user=None) -> bool:
+def set_stage_by_coordinator(
+    transfer: Transfer, stage, reason: str, user=None, *, seen_version: str | None = None
+) -> bool:
     """A coordinator's decision: any stage, always with a reason."""
+    if seen_version is not None:
+        check_version(transfer, seen_version, form=False)
     if not (reason or "").strip():
         raise DomainError("Say why the stage is set by hand.", "reason")
     return advance(transfer, stage, reason=reason, user=user)

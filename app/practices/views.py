@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.permissions import (
     can_add_transfer,
@@ -24,7 +25,8 @@ from app.practices import queries, services
 from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
 from app.practices.matrix import transfer_matrix, transfer_matrix_svg
 from app.practices.models import GoodPractice, Transfer
-from app.view_helpers import field_error, project_or_404
+from app.versioning import refusal, version_of
+from app.view_helpers import field_error, project_or_404, refuse
 
 bp = Blueprint("practices", __name__)
 
@@ -75,7 +77,8 @@ def _save(form: PracticeForm, project, practice: GoodPractice | None):
         raise DomainError(
             "You may only record practices your own partner owns.", "owner_partner_id"
         )
-    saved = services.save_practice(project, data, practice)
+    seen = None if practice is None else (form.version.data or "")
+    saved = services.save_practice(project, data, practice, seen_version=seen)
     db.session.commit()
     return saved
 
@@ -109,16 +112,19 @@ def edit(practice_id: int):
     require(can_edit_practice(practice))
     form = PracticeForm(obj=practice)
     _owner_choices(form, project)
+    stale = False
+    if request.method == "GET":
+        form.version.data = version_of(practice)
     if form.validate_on_submit():
         try:
             _save(form, project, practice)
-        except DomainError as error:
+        except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            field_error(form, error)
+            stale = refuse(form, error, practice)
         else:
             flash("Good practice saved.")
             return redirect(url_for("practices.detail", practice_id=practice_id))
-    status = 400 if request.method == "POST" else 200
+    status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("practices/form.html", form=form, practice=practice), status
 
 
@@ -191,12 +197,16 @@ def set_stage(transfer_id: int):
     else:
         try:
             changed = services.set_stage_by_coordinator(
-                transfer, form.stage.data, form.reason.data, user=current_user
+                transfer,
+                form.stage.data,
+                form.reason.data,
+                user=current_user,
+                seen_version=form.version.data or "",
             )
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(refusal(error, transfer, form.version.data, form=False).message, "error")
         else:
             if changed:
                 flash(f"Stage set to “{transfer.stage_enum.label}”.")
@@ -223,13 +233,15 @@ def link_event(event_id: int):
         return redirect(back)
     practice = db.session.get(GoodPractice, form.practice_id.data)
     try:
-        services.link_practice_to_event(practice, event, form.role.data)
+        services.link_practice_to_event(
+            practice, event, form.role.data, seen_version=form.version.data or ""
+        )
         if event.status == "held":
             services.on_event_held(event, user=current_user)
         db.session.commit()
-    except DomainError as error:
+    except (DomainError, StaleDataError) as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal(error, event, form.version.data, form=False).message, "error")
     else:
         flash(f"“{practice.title}” linked to the event.")
     return redirect(back)

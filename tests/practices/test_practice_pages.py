@@ -7,6 +7,7 @@ from sqlalchemy import event, func, select
 from app.extensions import db
 from app.practices import services
 from app.practices.models import GoodPractice
+from app.versioning import version_of
 from tests import factories
 from tests.practices.world import sign_in, study_visit
 
@@ -88,11 +89,26 @@ def test_bad_dates_and_links_are_refused_and_leave_the_practice_as_it_was(world,
     sign_in(client, "gavle@example.org")
     url = f"/practices/{world.practice.id}/edit"
     backwards = client.post(
-        url, data=_form(world, title="Renamed", started_on="2020-05-01", ended_on="2019-01-01")
+        url,
+        data=_form(
+            world,
+            title="Renamed",
+            started_on="2020-05-01",
+            ended_on="2019-01-01",
+            version=version_of(world.practice),
+        ),
     )
     assert backwards.status_code == 400
     assert "end date is before the start date" in backwards.get_data(as_text=True)
-    bad_link = client.post(url, data=_form(world, title="Renamed", links="javascript:alert(1)"))
+    bad_link = client.post(
+        url,
+        data=_form(
+            world,
+            title="Renamed",
+            links="javascript:alert(1)",
+            version=version_of(world.practice),
+        ),
+    )
     assert bad_link.status_code == 400
     assert "not a web address" in bad_link.get_data(as_text=True)
     db.session.expire_all()

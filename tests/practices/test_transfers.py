@@ -11,6 +11,7 @@ from app.extensions import db
 from app.outcomes import services as outcome_services
 from app.practices import services
 from app.practices.models import PracticeEvent, Transfer, TransferStageChange
+from app.versioning import version_of
 from tests import factories
 from tests.practices.world import anonymous_client, sign_in, study_visit
 
@@ -65,12 +66,17 @@ def test_coordinator_sets_a_stage_with_a_reason_on_the_page(world, client):
     assert client.post(url, data={"stage": "implemented", "reason": "Done"}).status_code == 403
     client.post("/logout")
     sign_in(client, "coord@example.org")
-    refused = client.post(url, data={"stage": "studied", "reason": ""}, follow_redirects=True)
+    seen = version_of(transfer)
+    refused = client.post(
+        url, data={"stage": "studied", "reason": "", "version": seen}, follow_redirects=True
+    )
     assert "Say why" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Transfer, transfer.id).stage == "in_action_plan"
     done = client.post(
-        url, data={"stage": "implemented", "reason": "Training delivered."}, follow_redirects=True
+        url,
+        data={"stage": "implemented", "reason": "Training delivered.", "version": seen},
+        follow_redirects=True,
     )
     page = done.get_data(as_text=True)
     assert "Stage set to “Implemented”" in page
@@ -156,7 +162,7 @@ def test_an_action_inspired_by_a_practice_puts_it_in_the_action_plan(world):
 def test_linking_a_practice_to_an_event_is_for_the_hosts_editors(world, client):
     visit = study_visit(world)
     url = f"/events/{visit.id}/practices"
-    data = {"practice_id": world.practice.id, "role": "studied"}
+    data = {"practice_id": world.practice.id, "role": "studied", "version": version_of(visit)}
     sign_in(client, "tartu@example.org")
     assert client.post(url, data=data).status_code == 403
     client.post("/logout")
