@@ -184,11 +184,12 @@ def save_if_unchanged(model, row_id: int, seen: str | None, **values) -> None:
         raise StaleDataError(f"{model.__tablename__} {row_id} is not at version {number}")
 
 
+LOST_RACE = (
+    "Someone else changed this at the same moment, so your change was not saved. "
+    "Reload the page to see their change, and make yours again."
+)
 _LOST_RACE_PAGE = """{% extends "base.html" %}{% block content %}
-<h1>Not saved</h1>
-<p>Someone else changed this at the same moment, so your change was not saved.
-Go back, reload the page to see their change, and make yours again.</p>
-{% endblock %}"""
+<h1>Not saved</h1><p>{{ message }}</p>{% endblock %}"""
 
 
 def init_app(app: Flask) -> None:
@@ -198,4 +199,4 @@ def init_app(app: Flask) -> None:
     def _lost_race(_error):
         """A lost race no view turned into its form: a plain refusal, never a 500."""
         db.session.rollback()
-        return render_template_string(_LOST_RACE_PAGE), 409
+        return render_template_string(_LOST_RACE_PAGE, message=LOST_RACE), 409

@@ -5,7 +5,7 @@ from flask import abort, flash
 from app.errors import DomainError
 from app.home.queries import the_project
 from app.partners.models import Project
-from app.versioning import StaleEdit, refusal, version_of
+from app.versioning import LOST_RACE, StaleEdit, refusal, version_of
 
 
 def project_or_404() -> Project:
@@ -28,7 +28,14 @@ def field_error(form, error: DomainError) -> None:
 def refuse(form, error: Exception, obj) -> bool:
     """After a rollback: show why nothing was saved. A stale form (or the loser of a race)
     gets the refusal naming what changed, keeps the user's input and takes the current
-    version, so it saves once checked. True when it was stale (answer 409)."""
+    version, so it saves once checked. True when it was stale (answer 409). `obj` is None
+    for a form that creates: a lost race there is refused without naming fields."""
+    if obj is None and not isinstance(error, DomainError):
+        flash(LOST_RACE, "error")
+        return True
+    if obj is None:
+        field_error(form, error)
+        return False
     error = refusal(error, obj, form.version.data)
     if isinstance(error, StaleEdit):
         flash(error.message, "error")

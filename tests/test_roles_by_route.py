@@ -28,6 +28,7 @@ from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outc
 from app.outcomes.services import attachment_path, store_attachment
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
+from app.versioning import version_of
 from tests import factories
 
 ANON, COORD, HOST, OTHER, FUNDER = (
@@ -74,6 +75,7 @@ def _event_form(host: str) -> dict:
         "venue": "0",
         "is_public": "y",
         "save_anyway": "1",
+        "version": "{versions[event]}",
     }
 
 
@@ -117,7 +119,7 @@ ROUTES = [
         "POST",
         "/events/{event}/postpone",
         EDITORS,
-        {"start_date": "2026-04-01", "end_date": "2026-04-01"},
+        {"start_date": "2026-04-01", "end_date": "2026-04-01", "version": "{versions[event]}"},
         unknown="/events/999999/postpone",
     ),
     Route("events.move_online", "GET", "/events/{event}/move-online", EDITORS),
@@ -126,13 +128,25 @@ ROUTES = [
         "POST",
         "/events/{event}/move-online",
         EDITORS,
-        {"online_platform": "Webex"},
+        {"online_platform": "Webex", "version": "{versions[event]}"},
         unknown="/events/999999/move-online",
     ),
     Route(
-        "events.cancel", "POST", "/events/{event}/cancel", EDITORS, unknown="/events/9999/cancel"
+        "events.cancel",
+        "POST",
+        "/events/{event}/cancel",
+        EDITORS,
+        {"version": "{versions[event]}"},
+        unknown="/events/9999/cancel",
     ),
-    Route("events.mark_held", "POST", "/events/{event}/held", EDITORS, unknown="/events/9999/held"),
+    Route(
+        "events.mark_held",
+        "POST",
+        "/events/{event}/held",
+        EDITORS,
+        {"version": "{versions[event]}"},
+        unknown="/events/9999/held",
+    ),
     Route(
         "events.add_session",
         "POST",
@@ -144,6 +158,7 @@ ROUTES = [
             "start_date": "2026-03-05",
             "start_time": "10:00",
             "end_time": "11:00",
+            "version": "{versions[event]}",
         },
         unknown="/events/999999/sessions",
     ),
@@ -165,6 +180,7 @@ ROUTES = [
             "start_date": "2026-03-05",
             "start_time": "10:00",
             "end_time": "11:30",
+            "version": "{versions[session]}",
         },
         unknown="/events/999999/sessions/{session}/edit",
     ),
@@ -173,6 +189,7 @@ ROUTES = [
         "POST",
         "/events/{event}/sessions/{session}/delete",
         EDITORS,
+        {"version": "{versions[session]}"},
         unknown="/events/{event}/sessions/999999/delete",
     ),
     Route(
@@ -180,7 +197,11 @@ ROUTES = [
         "POST",
         "/events/{event}/attendance/{host_partner}",
         EDITORS,
-        {"p{host_partner}-staff_count": "3", "p{host_partner}-stakeholder_count": "4"},
+        {
+            "p{host_partner}-staff_count": "3",
+            "p{host_partner}-stakeholder_count": "4",
+            "p{host_partner}-version": "{versions[event]}",
+        },
         unknown="/events/{event}/attendance/999999",
     ),
     # A partner editor records their own people's attendance at another partner's event.
@@ -189,7 +210,11 @@ ROUTES = [
         "POST",
         "/events/{event}/attendance/{other_partner}",
         EDITORS | {OTHER},
-        {"p{other_partner}-staff_count": "2", "p{other_partner}-stakeholder_count": "0"},
+        {
+            "p{other_partner}-staff_count": "2",
+            "p{other_partner}-stakeholder_count": "0",
+            "p{other_partner}-version": "{versions[event]}",
+        },
     ),
     Route("reports.index", "GET", "/reports/", READERS_OF_REPORTS),
     Route(
@@ -269,7 +294,7 @@ ROUTES += [
         "POST",
         "/practices/{hidden_practice}/edit",
         EDITORS,
-        _practice_form("{host_partner}"),
+        {**_practice_form("{host_partner}"), "version": "{versions[hidden_practice]}"},
         unknown="/practices/999999/edit",
     ),
     # Taking up a practice: the importer's editors, the owner's editors, coordinators.
@@ -293,7 +318,7 @@ ROUTES += [
         "POST",
         "/transfers/{transfer}/stage",
         {COORD},
-        {"stage": "studied", "reason": "Seen at the visit"},
+        {"stage": "studied", "reason": "Seen at the visit", "version": "{versions[transfer]}"},
         unknown="/transfers/999999/stage",
     ),
     Route(
@@ -301,7 +326,7 @@ ROUTES += [
         "POST",
         "/events/{event}/practices",
         EDITORS,
-        {"practice_id": "{hidden_practice}", "role": "studied"},
+        {"practice_id": "{hidden_practice}", "role": "studied", "version": "{versions[event]}"},
         unknown="/events/999999/practices",
     ),
     # Action plans: read by every account, changed by the partner's editors.
@@ -325,7 +350,7 @@ ROUTES += [
         "POST",
         "/action-plans/{host_code}/edit",
         EDITORS,
-        {"title": "Tartu plan, revised"},
+        {"title": "Tartu plan, revised", "version": "{versions[plan]}"},
         unknown="/action-plans/P99/edit",
     ),
     # A plan not written yet: started by its partner's editors.
@@ -371,7 +396,12 @@ ROUTES += [
         "POST",
         "/actions/{action}/edit",
         EDITORS,
-        {"title": "Train more staff", "status": "in_progress", "inspired_by_practice_id": "0"},
+        {
+            "title": "Train more staff",
+            "status": "in_progress",
+            "inspired_by_practice_id": "0",
+            "version": "{versions[action]}",
+        },
         unknown="/actions/999999/edit",
     ),
     # Outcomes: on an event (its host's editors) or an action (its plan's partner's).
@@ -428,7 +458,13 @@ ROUTES += [
         "POST",
         "/indicators/{indicator}/edit",
         {COORD},
-        {"code": "PT", "name": "People trained", "unit": "people", "target": "40"},
+        {
+            "code": "PT",
+            "name": "People trained",
+            "unit": "people",
+            "target": "40",
+            "version": "{versions[indicator]}",
+        },
         unknown="/indicators/999999/edit",
     ),
     # Evidence: read by every account, never by the public; added by the object's editors.
@@ -495,6 +531,7 @@ class World:
     attachment: int  # a file on `event`, stored in UPLOAD_DIR
     host_feed_token: str
     users: dict
+    versions: dict  # what edit forms carry (app.versioning), by the name of the object
 
 
 def build_world() -> World:
@@ -563,6 +600,15 @@ def build_world() -> World:
         attachment=attachment.id,
         host_feed_token=users[HOST].feed_token,
         users={role: user.id for role, user in users.items()},
+        versions={
+            "event": version_of(event),
+            "session": version_of(event.sessions[0]),
+            "hidden_practice": version_of(hidden),
+            "transfer": version_of(transfer),
+            "plan": version_of(plan),
+            "action": version_of(action),
+            "indicator": version_of(indicator),
+        },
     )
 
 
@@ -656,7 +702,9 @@ def test_every_route_is_in_the_table(app):
 def test_allowed_writes_really_change_the_event(app, client):
     """The table's 'allowed' is not just 'not refused': an editor's change is stored."""
     world = build_world()
-    _request(client, world, HOST, "POST", "/events/{event}/cancel", {})
+    _request(
+        client, world, HOST, "POST", "/events/{event}/cancel", {"version": "{versions[event]}"}
+    )
     from app.events.models import Event
 
     db.session.expire_all()
@@ -667,7 +715,11 @@ def test_allowed_writes_really_change_the_event(app, client):
         OTHER,
         "POST",
         "/events/{event}/attendance/{host_partner}",
-        {"p{host_partner}-staff_count": "9", "p{host_partner}-stakeholder_count": "9"},
+        {
+            "p{host_partner}-staff_count": "9",
+            "p{host_partner}-stakeholder_count": "9",
+            "p{host_partner}-version": "{versions[event]}",
+        },
     )
     db.session.expire_all()
     assert db.session.get(Event, world.event).attendance == []

@@ -130,10 +130,7 @@ def edit_plan(partner_code: str):
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
             plan = queries.plan_page(partner)
-            if plan is None:
-                field_error(form, error)
-            else:
-                stale = refuse(form, error, plan)
+            stale = refuse(form, error, plan)
         else:
             flash("Action plan saved.")
             return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
@@ -188,10 +185,7 @@ def _save_action(project, group: ActionGroup, action: Action | None):
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            if action is None:
-                field_error(form, error)
-            else:
-                stale = refuse(form, error, action)
+            stale = refuse(form, error, action)
         else:
             flash(f"Action “{saved.title}” saved.")
             return redirect(

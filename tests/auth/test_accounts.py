@@ -8,6 +8,7 @@ from flask import g
 from app.auth import services
 from app.auth.models import User
 from app.extensions import db
+from app.versioning import version_of
 from tests import factories
 
 
@@ -68,6 +69,7 @@ def test_changing_ones_own_password(tartu_user, client):
             "current_password": "wrong",
             "new_password": "a new long one",
             "confirm": "a new long one",
+            "version": version_of(tartu_user),
         },
     )
     assert "Your current password is wrong." in response.get_data(as_text=True)
@@ -77,6 +79,7 @@ def test_changing_ones_own_password(tartu_user, client):
             "current_password": "correct horse battery",
             "new_password": "short",
             "confirm": "short",
+            "version": version_of(tartu_user),
         },
     )
     assert "at least 10 characters" in response.get_data(as_text=True)
@@ -86,6 +89,7 @@ def test_changing_ones_own_password(tartu_user, client):
             "current_password": "correct horse battery",
             "new_password": "a new long one",
             "confirm": "a new long one",
+            "version": version_of(tartu_user),
         },
     )
     assert response.status_code == 302
@@ -98,13 +102,23 @@ def test_choosing_the_zone_times_are_shown_in(tartu_user, client):
     page = client.get("/account").get_data(as_text=True)
     assert "My partner&#39;s zone (Europe/Tallinn)" in page
     response = client.post(
-        "/account", data={"zone-timezone": "America/New_York", "zone-submit_zone": "Save"}
+        "/account",
+        data={
+            "zone-timezone": "America/New_York",
+            "zone-submit_zone": "Save",
+            "zone-version": version_of(tartu_user),
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, tartu_user.id).timezone == "America/New_York"
     response = client.post(
-        "/account", data={"zone-timezone": "Mars/Olympus", "zone-submit_zone": "Save"}
+        "/account",
+        data={
+            "zone-timezone": "Mars/Olympus",
+            "zone-submit_zone": "Save",
+            "zone-version": version_of(db.session.get(User, tartu_user.id)),
+        },
     )
     assert response.status_code == 400
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.outcomes.models import Action, Indicator, Outcome
 from app.outcomes.services import indicator_table
+from app.versioning import version_of
 from tests.practices.world import sign_in, study_visit
 
 
@@ -165,7 +166,13 @@ def test_coordinator_configures_indicators_and_targets(world, client):
     assert db.session.scalar(select(func.count()).select_from(Indicator)) == 2
     edited = client.post(
         f"/indicators/{gp.id}/edit",
-        data={"code": "GP", "name": "Good practices identified", "unit": "", "target": "10"},
+        data={
+            "code": "GP",
+            "name": "Good practices identified",
+            "unit": "",
+            "target": "10",
+            "version": version_of(gp),
+        },
     )
     assert edited.status_code == 302
     db.session.expire_all()
