@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
 from app.auth.services import set_timezone
@@ -320,8 +321,6 @@ def test_each_accepted_change_raises_the_version_once(things):
 
 
 def test_a_lost_race_no_view_expected_is_a_409_page_not_a_500(app):
-    from sqlalchemy.orm.exc import StaleDataError
-
     def lose():
         raise StaleDataError("UPDATE statement on table 'event' expected to update 1 row")
 
@@ -329,3 +328,21 @@ def test_a_lost_race_no_view_expected_is_a_409_page_not_a_500(app):
     response = app.test_client().get("/test-lost-race")
     assert response.status_code == 409
     assert "Someone else changed this at the same moment" in response.get_data(as_text=True)
+
+
+def test_the_database_refuses_a_write_to_a_row_changed_since_it_was_read(things):
+    """The check is the UPDATE's own `WHERE version = ...`: a change committed by another
+    connection between the form's check and the write makes the write update nothing."""
+    event = _event(things)
+    seen = version_of(event)
+    with db.engine.begin() as other:  # someone else's transaction, committed meanwhile
+        other.execute(
+            update(Event)
+            .where(Event.id == event.id)
+            .values(title="Theirs", version=Event.version + 1)
+        )
+    events.update_event(event, seen_version=seen, title="Mine")  # read before: passes
+    with pytest.raises(StaleDataError):
+        db.session.commit()
+    db.session.rollback()
+    assert _event(things).title == "Theirs"
