@@ -145,7 +145,6 @@ def restore(entry: ActivityEntry, now: datetime | None = None):
         raise DomainError("What it belonged to no longer exists.", "entry")
     data = entry.snapshot_data
     restored = _restore_session(data) if entry.object_kind == "session" else _restore_file(data)
-    restored._activity_restored = True  # the log says "restored", not "created"
     entry.restored_at = now or utcnow()
     return restored
 
@@ -170,6 +169,7 @@ def _restore_session(data: dict) -> EventSession:
         ends_at=ends_at,
         experts=experts,
     )
+    session._activity_restored = True  # the log says "restored", not "created"
     event.sessions.append(session)
     # Back in the agenda: a change subscribed calendars must see.
     event.revision = (event.revision or 1) + 1
@@ -195,6 +195,7 @@ def _restore_file(data: dict) -> Attachment:
         uploaded_at=_instant(data["uploaded_at"]) if data.get("uploaded_at") else utcnow(),
         uploaded_by_id=data.get("uploaded_by_id"),
     )
+    attachment._activity_restored = True
     db.session.add(attachment)
     db.session.flush()
     return attachment

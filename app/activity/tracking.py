@@ -18,7 +18,7 @@ from typing import Any
 import click
 from flask import Flask, has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
@@ -263,16 +263,34 @@ def _values_of(session: Session, obj, spec: Tracked) -> dict[str, list]:
     return changes
 
 
+def _stored(session: Session, obj, props: list) -> dict:
+    """Values as the database holds them: the old values of attributes that were set
+    without being loaded first (after a commit expired them)."""
+    if not props:
+        return {}
+    mapper = inspect(obj).mapper
+    key = inspect(obj).identity
+    query = select(*[p.columns[0] for p in props]).where(
+        *[column == value for column, value in zip(mapper.primary_key, key, strict=True)]
+    )
+    row = session.execute(query).one_or_none()
+    return {p.key: value for p, value in zip(props, row or [None] * len(props), strict=True)}
+
+
 def _changes_of(session: Session, obj, spec: Tracked) -> dict[str, list]:
     """The fields an update changes, as [old, new]."""
     changes: dict[str, list] = {}
+    histories = {}
     for prop in _columns(obj):
         if not _recorded(spec, prop.key):
             continue
         history = attributes.get_history(obj, prop.key, passive=PASSIVE_NO_INITIALIZE)
-        if not history.added and not history.deleted:
-            continue
-        old = history.deleted[0] if history.deleted else None
+        if history.added or history.deleted:
+            histories[prop.key] = (prop, history)
+    unloaded = [prop for prop, history in histories.values() if not history.deleted]
+    stored = _stored(session, obj, unloaded)
+    for prop, history in histories.values():
+        old = history.deleted[0] if history.deleted else stored.get(prop.key)
         new = history.added[0] if history.added else None
         if old == new:
             continue
