@@ -253,7 +253,7 @@ def _values_of(session: Session, obj, spec: Tracked) -> dict[str, list]:
             if value:
                 changes[_field(spec, prop.key)] = [None, "set"]
             continue
-        if value is None or value == "":
+        if value is None or value == "" or value is False:  # unset, or a flag left off
             continue
         changes[prop.key] = [None, _shown(session, spec, prop, value)]
     for key in spec.collections:
