@@ -34,7 +34,9 @@ from app.practices.models import GoodPractice, PracticeEvent, Transfer, Transfer
 PENDING_KEY = "activity_pending"
 ACTOR_KEY = "activity_actor"
 #: Bookkeeping columns: they change with every save and say nothing a reader needs.
-NOT_RECORDED = frozenset({"id", "project_id", "created_at", "updated_at", "revision", "version"})
+NOT_RECORDED = frozenset(
+    {"id", "project_id", "created_at", "updated_at", "revision", "version", "version_id"}
+)
 
 
 @dataclass(frozen=True)

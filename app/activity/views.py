@@ -23,6 +23,7 @@ from app.versioning import version_of
 
 bp = Blueprint("activity", __name__)
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys
 SCOPES = {"event": Event, "practice": GoodPractice, "action_plan": ActionPlan}
 
 
@@ -31,6 +32,11 @@ def _number(text: str | None) -> int | None:
     if text and text.isdigit() and len(text) < 10:
         return int(text)
     return None
+
+
+def _row(model, row_id: int):
+    """The row with this id, or None; ids past the column's range are simply unknown."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
 def _day(text: str | None) -> date | None:
@@ -90,7 +96,7 @@ def _scope_page(entry: ActivityEntry) -> str:
 
 @bp.post("/activity/<int:entry_id>/restore")
 def restore(entry_id: int):
-    entry = db.session.get(ActivityEntry, entry_id) or abort(404)
+    entry = _row(ActivityEntry, entry_id) or abort(404)
     if entry.object_kind not in services.RESTORABLE_KINDS or entry.action != "removed":
         abort(404)
     can.require(can.can_restore(services.restore_target(entry)))
@@ -111,10 +117,10 @@ def restore(entry_id: int):
 @bp.get("/events/<int:event_id>/sessions/<int:session_id>/delete")
 def confirm_session_removal(event_id: int, session_id: int):
     """Ask before removing: the session, and that it can be restored from the history."""
-    event = db.session.get(Event, event_id)
+    event = _row(Event, event_id)
     if event is None or not can.can_view_event(event):
         abort(404)
-    session = db.session.get(EventSession, session_id)
+    session = _row(EventSession, session_id)
     if session is None or session.event_id != event.id:
         abort(404)
     can.require(can.can_edit_event(event))
@@ -131,7 +137,7 @@ def confirm_session_removal(event_id: int, session_id: int):
 @bp.get("/evidence/<int:attachment_id>/delete")
 def confirm_evidence_removal(attachment_id: int):
     """Ask before removing a file of evidence."""
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    attachment = _row(Attachment, attachment_id) or abort(404)
     target = services.evidence_owner(attachment)
     can.require(can.can_add_evidence(target))
     back = request.args.get("next") or ""

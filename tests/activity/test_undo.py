@@ -227,3 +227,15 @@ def test_replacing_the_private_calendar_address_asks_first(world, client):
     assert entry.changed_fields == {"private calendar address": [None, "changed"]}
     assert old not in (entry.changes + (entry.snapshot or ""))
     assert new not in (entry.changes + (entry.snapshot or ""))
+
+
+def test_ids_past_the_column_range_are_unknown(world, client):
+    sign_in(client, "coord@example.org")
+    huge = 2**31
+    assert client.post(f"/activity/{huge}/restore").status_code == 404
+    assert client.get(f"/events/{huge}/sessions/1/delete").status_code == 404
+    assert client.get(f"/evidence/{huge}/delete").status_code == 404
+    assert (
+        client.get("/activity", query_string={"who": str(huge), "page": "9" * 30}).status_code
+        == 200
+    )
