@@ -29,7 +29,7 @@ SCOPES = {"event": Event, "practice": GoodPractice, "action_plan": ActionPlan}
 
 def _number(text: str | None) -> int | None:
     """A positive id from a query string, or None for anything else."""
-    if text and text.isdigit() and len(text) < 10:
+    if text and text.isascii() and text.isdigit() and len(text) < 10:
         return int(text)
     return None
 
@@ -40,10 +40,12 @@ def _row(model, row_id: int):
 
 
 def _day(text: str | None) -> date | None:
+    """A date from a query string; none for anything else or far outside any project."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is not None and 1900 <= day.year <= 2200 else None
 
 
 @bp.get("/activity")
