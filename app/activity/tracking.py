@@ -210,16 +210,36 @@ def _columns(obj) -> list:
 
 
 def _referenced(session: Session, prop, value):
-    """The label of the row a foreign-key column points at, or the raw value."""
+    """The label of the row a foreign-key column points at, or the raw value.
+
+    Looked up in the session first (also among rows this very flush inserts, which the
+    identity map holds only once the flush is over); the database only for the rest.
+    """
     if value is None:
         return None
     column = prop.columns[0]
     for foreign_key in column.foreign_keys:
-        for mapper in db.Model.registry.mappers:
-            if mapper.local_table is foreign_key.column.table:
-                with session.no_autoflush:
-                    target = session.get(mapper.class_, value)
-                return describe(target) if target is not None else value
+        mapper = next(
+            (m for m in db.Model.registry.mappers if m.local_table is foreign_key.column.table),
+            None,
+        )
+        if mapper is None:
+            continue
+        target = session.identity_map.get(mapper.identity_key_from_primary_key([value]))
+        if target is None:
+            target = next(
+                (
+                    o
+                    for o in session.new
+                    if isinstance(o, mapper.class_)
+                    and mapper.primary_key_from_instance(o) == [value]
+                ),
+                None,
+            )
+        if target is None:
+            with session.no_autoflush:
+                target = session.get(mapper.class_, value)
+        return describe(target) if target is not None else value
     return value
 
 

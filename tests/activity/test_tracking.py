@@ -15,7 +15,7 @@ from app.events import services as events
 from app.extensions import db
 from app.feeds.services import reset_feed_token
 from app.outcomes import services as outcomes
-from app.partners.models import Person
+from app.partners.models import Partner, Person
 from app.practices import services as practices
 from tests import factories
 
@@ -284,3 +284,31 @@ def test_a_form_refused_over_http_leaves_no_entry(world, client):
     )
     assert response.status_code == 400
     assert len(_entries()) == before
+
+
+def test_a_host_added_in_the_same_flush_is_named(world):
+    """Rows inserted by the flush that is being logged are found without a second copy."""
+    riga = Partner(
+        project=world.project,
+        code="P7",
+        name="City of Riga",
+        city="Riga",
+        country="LV",
+        timezone="Europe/Riga",
+        language="lv",
+    )
+    db.session.add(riga)
+    event = events.create_event(
+        world.project,
+        kind="study_visit",
+        title="Visit to Riga",
+        host=riga,
+        start=date(2021, 11, 3),
+        end=date(2021, 11, 3),
+        timezone="Europe/Riga",
+    )
+    db.session.commit()
+    entry = _last("event", "created")
+    assert entry.object_id == event.id
+    assert entry.changed_fields["host_partner_id"] == [None, "Riga"]
+    assert db.session.get(Partner, riga.id) is riga
