@@ -27,10 +27,12 @@ def create_app(config: object | str | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import schema, template_helpers, versioning
+    from app.activity import tracking
 
     schema.init_app(app)
     template_helpers.init_app(app)
     versioning.init_app(app)
+    tracking.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -38,6 +40,7 @@ def create_app(config: object | str | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
+    from app.activity import models as _activity  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401
@@ -46,6 +49,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.activity.views import bp as activity_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
     from app.feeds.views import bp as feeds_bp
@@ -56,9 +60,11 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, events_bp, feeds_bp, practices_bp, outcomes_bp, reports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(activity_bp)
 
 
 def _register_cli(app: Flask) -> None:
+    from app.activity.cli import activity_cli
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.events.cli import events_cli
@@ -67,6 +73,7 @@ def _register_cli(app: Flask) -> None:
 
     for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli, report_cli):
         app.cli.add_command(group)
+    app.cli.add_command(activity_cli)
 
 
 def _instance_secret(instance: Path) -> str:

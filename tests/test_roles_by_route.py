@@ -20,9 +20,12 @@ from pathlib import Path
 
 import pytest
 from flask import g
+from sqlalchemy import select
 
+from app.activity.models import ActivityEntry
 from app.auth.models import User
 from app.events.models import EventSession
+from app.events.services import remove_session
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outcome
 from app.outcomes.services import attachment_path, store_attachment
@@ -44,7 +47,16 @@ SIGNED_IN = {COORD, HOST, OTHER, FUNDER}
 EDITORS = {COORD, HOST}  # may change what HOST's partner hosts or owns
 PARTNER_EDITORS = {COORD, HOST, OTHER}
 
-COVERED_BLUEPRINTS = {"home", "auth", "events", "feeds", "practices", "outcomes", "reports"}
+COVERED_BLUEPRINTS = {
+    "home",
+    "auth",
+    "events",
+    "feeds",
+    "practices",
+    "outcomes",
+    "reports",
+    "activity",
+}
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
 
@@ -253,7 +265,14 @@ ROUTES += [
         unknown="/calendar/private/not-a-token.ics",
     ),
     Route("feeds.account_calendar", "GET", "/account/calendar", SIGNED_IN),
-    Route("feeds.reset_private_calendar", "POST", "/account/calendar/reset", SIGNED_IN),
+    Route("feeds.confirm_reset_private_calendar", "GET", "/account/calendar/reset", SIGNED_IN),
+    Route(
+        "feeds.reset_private_calendar",
+        "POST",
+        "/account/calendar/reset",
+        SIGNED_IN,
+        {"confirm": "yes"},
+    ),
     # Practices: public ones for everyone, the rest for accounts; the owner's editors edit.
     Route("practices.list", "GET", "/practices", EVERYONE),
     Route("practices.list", "GET", "/practices?owner={host_partner}&stage=studied", EVERYONE),
@@ -509,6 +528,36 @@ ROUTES += [
         SIGNED_IN,
         unknown="/events/999999/attendance-sheet.pdf",
     ),
+    # The activity log: the whole of it for coordinators; removals asked first and undone
+    # by whoever may change what they belonged to.
+    Route("activity.log", "GET", "/activity", {COORD}),
+    Route(
+        "activity.log",
+        "GET",
+        "/activity?who=x&kind=nothing&from=2026-13-45&to=&page=-3&scope=event&scope_id=a",
+        {COORD},
+    ),
+    Route(
+        "activity.confirm_session_removal",
+        "GET",
+        "/events/{event}/sessions/{session}/delete",
+        EDITORS,
+        unknown="/events/{event}/sessions/999999/delete",
+    ),
+    Route(
+        "activity.confirm_evidence_removal",
+        "GET",
+        "/evidence/{attachment}/delete?next=/events/{event}",
+        EDITORS,
+        unknown="/evidence/999999/delete",
+    ),
+    Route(
+        "activity.restore",
+        "POST",
+        "/activity/{removed_session}/restore",
+        EDITORS,
+        unknown="/activity/999999/restore",
+    ),
 ]
 
 
@@ -532,6 +581,7 @@ class World:
     host_feed_token: str
     users: dict
     versions: dict  # what edit forms carry (app.versioning), by the name of the object
+    removed_session: int = 0  # the log entry of a session removed from `event`
 
 
 def build_world() -> World:
@@ -582,6 +632,16 @@ def build_world() -> World:
     )
     db.session.commit()
     assert attachment_path(attachment).is_file()
+    removed = EventSession(title="Coffee", starts_at=event.starts_at, ends_at=event.ends_at)
+    event.sessions.append(removed)
+    db.session.flush()
+    remove_session(event, removed)
+    db.session.commit()
+    removal = db.session.scalar(
+        select(ActivityEntry).where(
+            ActivityEntry.object_kind == "session", ActivityEntry.action == "removed"
+        )
+    )
     return World(
         event=event.id,
         internal=internal.id,
@@ -609,6 +669,7 @@ def build_world() -> World:
             "action": version_of(action),
             "indicator": version_of(indicator),
         },
+        removed_session=removal.id,
     )
 
 

@@ -130,3 +130,28 @@ def can_host_events_for(partner_id: int, user=None) -> bool:
 def can_view_dashboard(user=None) -> bool:
     """Planned against held, internal events included: any signed-in account."""
     return is_signed_in(user)
+
+
+# The activity log.
+
+
+def can_read_history(user=None) -> bool:
+    """Who changed what on a page: any signed-in account, never the public."""
+    return is_signed_in(user)
+
+
+def can_read_activity_log(user=None) -> bool:
+    """The whole log, with its filters: coordinators."""
+    return is_coordinator(user)
+
+
+def can_restore(target, user=None) -> bool:
+    """Putting back a removed session or piece of evidence: whoever may change the event,
+    practice or action (or action plan) it belonged to."""
+    from app.outcomes.models import ActionPlan
+
+    if target is None:
+        return False
+    if isinstance(target, ActionPlan):
+        return can_edit_action_plan(target.partner_id, user)
+    return can_add_evidence(target, user)

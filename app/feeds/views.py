@@ -122,9 +122,21 @@ def _back(target: str | None) -> str:
     return url_for("feeds.account_calendar")
 
 
+@bp.get("/account/calendar/reset")
+@login_required
+def confirm_reset_private_calendar():
+    """Ask first: the old address stops working for every calendar subscribed with it."""
+    return render_template(
+        "feeds/confirm_reset.html", project=the_project(), back=_back(request.args.get("next"))
+    )
+
+
 @bp.post("/account/calendar/reset")
 @login_required
 def reset_private_calendar():
+    if request.form.get("confirm") != "yes":
+        back = _back(request.form.get("next"))
+        return redirect(url_for("feeds.confirm_reset_private_calendar", next=back)), 303
     services.reset_feed_token(current_user)
     current_app.logger.info("User %s reset their private calendar address.", current_user.id)
     flash(

@@ -361,7 +361,7 @@ def attachment_path(attachment: Attachment) -> Path:
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    path = attachment_path(attachment)
+    # The file stays on disk so that the removal can be undone from the history;
+    # `flask activity purge` deletes it once the keeping time is over.
     db.session.delete(attachment)
     db.session.flush()
-    path.unlink(missing_ok=True)

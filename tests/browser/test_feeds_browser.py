@@ -35,6 +35,11 @@ def test_partner_subscribes_and_resets_their_private_calendar(demo, page, live_s
 
     page.get_by_role("button", name="Get a new calendar address").click()
     page.wait_for_load_state()
+    # Asked first: nothing is replaced until confirmed.
+    db.session.expire_all()
+    assert db.session.get(User, user.id).feed_token == old
+    page.get_by_role("button", name="Replace my calendar address").click()
+    page.wait_for_load_state()
     assert page.get_by_text("The old one no longer works").is_visible()
     db.session.expire_all()
     new = db.session.get(User, user.id).feed_token

@@ -132,7 +132,7 @@ def test_host_editor_records_an_outcome_and_uploads_evidence(demo, page, app, tm
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("“Agenda 27 Oct.pdf” uploaded.")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Agenda 27 Oct.pdf").click()
+        page.get_by_role("link", name="Agenda 27 Oct.pdf", exact=True).click()
     assert download.value.suggested_filename == "Agenda 27 Oct.pdf"
     screenshot(page, "practices-5-event-evidence")
     _no_serious_violations(page)

@@ -52,7 +52,9 @@ def test_reset_kills_the_old_url(app, client):
     old = user.feed_token
     assert client.get(f"/calendar/private/{old}.ics").status_code == 200
     _sign_in(client)
-    response = client.post("/account/calendar/reset", data={"next": "/account/calendar"})
+    response = client.post(
+        "/account/calendar/reset", data={"next": "/account/calendar", "confirm": "yes"}
+    )
     assert response.status_code == 302 and response.location.endswith("/account/calendar")
     new = db.session.get(User, user.id).feed_token
     assert new != old
@@ -76,9 +78,11 @@ def test_reset_needs_a_signed_in_user_and_a_csrf_token(app, database_urls):
         _sign_in(client)
         assert client.post("/account/calendar/reset").status_code == 400  # no token
         assert db.session.get(User, user.id).feed_token == old
-        page = client.get("/account/calendar").get_data(as_text=True)
+        page = client.get("/account/calendar/reset").get_data(as_text=True)
         form_token = page.split('name="csrf_token" value="')[1].split('"')[0]
-        response = client.post("/account/calendar/reset", data={"csrf_token": form_token})
+        response = client.post(
+            "/account/calendar/reset", data={"csrf_token": form_token, "confirm": "yes"}
+        )
         assert response.status_code == 302
         db.session.expire_all()
         assert db.session.get(User, user.id).feed_token != old

@@ -172,7 +172,8 @@ def test_other_partners_editor_cannot_delete_evidence(world, client, app):
     client.post("/logout")
     sign_in(client, "gavle@example.org")
     assert client.post(f"/evidence/{attachment.id}/delete").status_code == 303
-    assert _attachments() == 0 and _stored_files(app) == []
+    # The file is kept, so that the removal can be undone from the history.
+    assert _attachments() == 0 and len(_stored_files(app)) == 1
 
 
 def test_a_stored_file_is_never_served_as_html(world, client):

@@ -1,0 +1,206 @@
+"""Pages of the activity log: the coordinators' whole log, restoring a removal, and the
+confirmation pages shown before a session or a piece of evidence is removed."""
+
+from datetime import date, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from app.activity import services
+from app.activity.models import ActivityEntry
+from app.activity.tracking import KIND_LABELS
+from app.auth import permissions as can
+from app.auth.models import User
+from app.errors import DomainError
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.outcomes.models import ActionPlan, Attachment
+from app.outcomes.services import CATEGORIES
+from app.practices.models import GoodPractice
+from app.template_helpers import format_local, reader_timezone
+from app.versioning import version_of
+
+bp = Blueprint("activity", __name__)
+
+MAX_ID = 2**31 - 1  # INTEGER primary keys
+SCOPES = {"event": Event, "practice": GoodPractice, "action_plan": ActionPlan}
+
+
+def _number(text: str | None) -> int | None:
+    """A positive id from a query string, or None for anything else."""
+    if text and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
+
+
+def _row(model, row_id: int):
+    """The row with this id, or None; ids past the column's range are simply unknown."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def _day(text: str | None) -> date | None:
+    """A date from a query string; none for anything else or far outside any project."""
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return day if day is not None and 1900 <= day.year <= 2200 else None
+
+
+@bp.get("/activity")
+def log():
+    can.require(can.can_read_activity_log())
+    args = request.args
+    kind = args.get("kind") if args.get("kind") in KIND_LABELS else None
+    scope_kind = args.get("scope") if args.get("scope") in SCOPES else None
+    filters = services.LogFilters(
+        user_id=_number(args.get("who")),
+        kind=kind,
+        since=_day(args.get("from")),
+        until=_day(args.get("to")),
+        scope_kind=scope_kind,
+        scope_id=_number(args.get("scope_id")) if scope_kind else None,
+        zone_name=reader_timezone() or "UTC",
+    )
+    page = _number(args.get("page")) or 1
+    entries, total = services.log_page(filters, page)
+    pages = max(1, -(-total // services.PAGE_SIZE))
+    users = db.session.scalars(select(User).order_by(User.name, User.email)).all()
+    shown = {k: v for k, v in args.items() if k != "page" and v}
+    return render_template(
+        "activity/log.html",
+        entries=entries,
+        total=total,
+        page=page,
+        pages=pages,
+        users=users,
+        kinds=KIND_LABELS,
+        filters=filters,
+        args=args,
+        page_url=lambda n: url_for("activity.log", **shown, page=n),
+        restore_form=FlaskForm(),
+        restorable=lambda entry: services.restorable(entry),
+    )
+
+
+def _scope_page(entry: ActivityEntry) -> str:
+    if entry.scope_kind == "event":
+        return url_for("events.detail", event_id=entry.scope_id, _anchor="history")
+    if entry.scope_kind == "practice":
+        return url_for("practices.detail", practice_id=entry.scope_id, _anchor="history")
+    if entry.scope_kind == "action_plan":
+        plan = db.session.get(ActionPlan, entry.scope_id)
+        if plan is not None:
+            return url_for("outcomes.action_plan", partner_code=plan.partner.code) + "#history"
+    return url_for("activity.log")
+
+
+@bp.post("/activity/<int:entry_id>/restore")
+def restore(entry_id: int):
+    entry = _row(ActivityEntry, entry_id) or abort(404)
+    if entry.object_kind not in services.RESTORABLE_KINDS or entry.action != "removed":
+        abort(404)
+    can.require(can.can_restore(services.restore_target(entry)))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back = _scope_page(entry)
+    try:
+        services.restore(entry)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"Not restored: {error.message}", "error")
+        return redirect(back), 303
+    flash(f"“{entry.label}” restored.")
+    return redirect(back), 303
+
+
+@bp.get("/events/<int:event_id>/sessions/<int:session_id>/delete")
+def confirm_session_removal(event_id: int, session_id: int):
+    """Ask before removing: the session, and that it can be restored from the history."""
+    event = _row(Event, event_id)
+    if event is None or not can.can_view_event(event):
+        abort(404)
+    session = _row(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    can.require(can.can_edit_event(event))
+    return render_template(
+        "activity/confirm_session.html",
+        project=event.project,
+        event=event,
+        session=session,
+        version=version_of(session),
+        keep_days=services.KEEP_REMOVED_DAYS,
+    )
+
+
+@bp.get("/evidence/<int:attachment_id>/delete")
+def confirm_evidence_removal(attachment_id: int):
+    """Ask before removing a file of evidence."""
+    attachment = _row(Attachment, attachment_id) or abort(404)
+    target = services.evidence_owner(attachment)
+    can.require(can.can_add_evidence(target))
+    back = request.args.get("next") or ""
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = ""
+    return render_template(
+        "activity/confirm_evidence.html",
+        attachment=attachment,
+        target=target,
+        category=CATEGORIES.get(attachment.category, attachment.category),
+        back=back,
+        keep_days=services.KEEP_REMOVED_DAYS,
+    )
+
+
+@bp.app_context_processor
+def _history_helpers():
+    def history_for(obj) -> dict | None:
+        """What templates/activity/_panel.html needs for this page's object, or None for
+        readers who may not see it (the public)."""
+        if obj is None or not can.can_read_history():
+            return None
+        scope_kind = next((k for k, model in SCOPES.items() if isinstance(obj, model)), None)
+        if scope_kind is None:
+            return None
+        entries = services.history_of(scope_kind, obj.id)
+        may_restore = can.can_restore(obj)
+        return {
+            "entries": entries,
+            "restorable": {e.id for e in entries if may_restore and services.restorable(e)},
+            "complete": len(entries) < services.PANEL_SIZE,
+            "log_url": (
+                url_for("activity.log", scope=scope_kind, scope_id=obj.id)
+                if can.can_read_activity_log()
+                else None
+            ),
+            "form": FlaskForm(),
+        }
+
+    return {"history_for": history_for, "activity_kinds": KIND_LABELS}
+
+
+@bp.app_template_filter("activity_value")
+def activity_value(value, zone_name: str = "UTC") -> str:
+    """A logged value for reading: instants in the reader's zone, lists joined."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and len(value) >= 19 and value.endswith("+00:00"):
+        try:
+            return format_local(datetime.fromisoformat(value), zone_name)
+        except ValueError:
+            return value
+    return str(value)
+
+
+@bp.app_template_filter("activity_field")
+def activity_field(name: str) -> str:
+    """'host_partner_id' -> 'Host partner', 'starts_at' -> 'Starts at'."""
+    words = name.removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]

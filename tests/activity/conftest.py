@@ -1,0 +1,1 @@
+from tests.practices.world import world  # noqa: F401
