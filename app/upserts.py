@@ -1,7 +1,10 @@
-"""Insert-or-update of rows keyed by a pair, race-free: one statement the database settles.
+"""Insert-or-update of rows keyed by a pair, race-free.
 
 Reading first and inserting when nothing was found loses a race (both readers find
-nothing, the second insert breaks the key); `INSERT ... ON CONFLICT DO UPDATE` does not.
+nothing, the second insert breaks the key). `save_pair` inserts inside a savepoint and,
+when someone else inserted the key meanwhile, updates their row instead; it goes through
+the ORM so the activity log sees the change. `upsert` is the one-statement form for
+writes the log need not see.
 """
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -19,6 +22,25 @@ def upsert(model, keys: dict, values: dict) -> None:
     insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = insert(model).values(**keys, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+def save_pair(model, keys: dict, values: dict):
+    """The row of `model` at primary key `keys`, created or updated to `values`."""
+    key = tuple(keys.values())
+    row = db.session.get(model, key)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = model(**keys, **values)
+                db.session.add(row)
+            return row
+        except IntegrityError as error:
+            if not _is_duplicate_key(error):
+                raise
+            row = db.session.get(model, key, populate_existing=True)
+    for name, value in values.items():
+        setattr(row, name, value)
+    return row
 
 
 def _is_duplicate_key(error: IntegrityError) -> bool:

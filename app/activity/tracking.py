@@ -92,7 +92,7 @@ TRACKED: dict[type, Tracked] = {
         "attendance",
         lambda o: o.partner_id,
         lambda o: ("event", o.event_id or o.event.id),
-        lambda o: f"Attendance of {o.partner.city}",
+        lambda o: f"Attendance of {(o.partner or db.session.get(Partner, o.partner_id)).city}",
         hidden=frozenset({"event_id"}),
     ),
     GoodPractice: Tracked(
@@ -102,7 +102,7 @@ TRACKED: dict[type, Tracked] = {
         "practice_event",
         lambda o: o.event_id,
         lambda o: ("practice", o.practice_id),
-        lambda o: f"At {o.event.display_title}",
+        lambda o: f"At {(o.event or db.session.get(Event, o.event_id)).display_title}",
         hidden=frozenset({"practice_id"}),
     ),
     Transfer: Tracked(

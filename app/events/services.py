@@ -11,7 +11,7 @@ from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import day_bounds_utc, in_zone, local_to_utc, zone
-from app.upserts import upsert
+from app.upserts import save_pair
 from app.versioning import check_version, version_of  # noqa: F401  (forms call version_of)
 
 
@@ -425,7 +425,7 @@ def set_attendance(
 ) -> Attendance:
     """How many of a partner's staff and local stakeholders took part.
 
-    Written as one upsert, so simultaneous saves for the same partner never collide on the
+    Saved with `save_pair`, so simultaneous saves for the same partner never collide on the
     row's key; the event row is touched too, so its version refuses all but one of them.
     """
     check_fresh(event, seen_version)
@@ -434,12 +434,12 @@ def set_attendance(
             raise DomainError("Give a number of people, 0 or more.", name)
     if partner.id not in {p.id for p in event.participants}:
         raise DomainError(f"{partner.city} does not take part in this event.", "partner")
-    db.session.flush()  # the event's id, and pending attendance rows, before the upsert
-    upsert(
+    db.session.flush()  # the event's id, and pending attendance rows, before the insert
+    row = save_pair(
         Attendance,
         {"event_id": event.id, "partner_id": partner.id},
         {"staff_count": staff, "stakeholder_count": stakeholders},
     )
     _touch(event)
     db.session.expire(event, ["attendance"])
-    return db.session.get(Attendance, (event.id, partner.id), populate_existing=True)
+    return row

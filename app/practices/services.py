@@ -15,7 +15,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
-from app.upserts import flush_unique, upsert
+from app.upserts import flush_unique, save_pair
 from app.versioning import bump, check_version
 
 TITLE_MAX = 100  # the programme's limit for a good practice's title
@@ -107,7 +107,7 @@ def link_practice_to_event(
     """Record that a practice was presented, studied or worked on at an event.
 
     The form carries the event's version; the link raises it, so of two simultaneous links
-    from pages loaded at the same version only one is saved. Written as one upsert, so the
+    from pages loaded at the same version only one is saved. Saved with `save_pair`, so the
     pair never collides on its key.
     """
     if seen_version is not None:
@@ -119,10 +119,12 @@ def link_practice_to_event(
     if practice.project_id != event.project_id:
         raise DomainError("That practice belongs to another project.", "practice_id")
     db.session.flush()
-    upsert(PracticeEvent, {"practice_id": practice.id, "event_id": event.id}, {"role": role})
+    link = save_pair(
+        PracticeEvent, {"practice_id": practice.id, "event_id": event.id}, {"role": role}
+    )
     bump(event)
     db.session.expire(practice, ["event_links"])
-    return db.session.get(PracticeEvent, (practice.id, event.id), populate_existing=True)
+    return link
 
 
 def create_transfer(

@@ -17,6 +17,7 @@ from app.feeds.services import reset_feed_token
 from app.outcomes import services as outcomes
 from app.partners.models import Partner, Person
 from app.practices import services as practices
+from app.versioning import version_of
 from tests import factories
 
 PDF = b"%PDF-1.4 minutes"
@@ -280,6 +281,7 @@ def test_a_form_refused_over_http_leaves_no_entry(world, client):
             "start_date": date(2022, 3, 1).isoformat(),
             "start_time": "10:00",
             "end_time": "11:00",
+            "version": version_of(event),
         },
     )
     assert response.status_code == 400
