@@ -16,6 +16,7 @@ from app.extensions import db
 from app.outcomes.models import Attachment
 from app.outcomes.services import attachment_path, store_attachment
 from app.partners.models import Person
+from app.versioning import version_of
 from tests import factories
 from tests.activity.test_history_pages import _history, sign_in
 
@@ -183,7 +184,10 @@ def test_removals_are_restorable_for_thirty_days_then_the_file_is_purged(world, 
 def test_a_session_is_not_restored_outside_its_moved_event(world, client):
     event, session = _visit_with_session(world)
     sign_in(client, "gavle@example.org")
-    client.post(f"/events/{event.id}/sessions/{session.id}/delete")
+    client.post(
+        f"/events/{event.id}/sessions/{session.id}/delete",
+        data={"version": version_of(session)},
+    )
     removal = _removal("session")
     event = db.session.get(Event, event.id)
     event.starts_at += timedelta(days=30)
