@@ -31,11 +31,13 @@ class PracticeForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     importer_partner_id = SelectField("Importing partner", coerce=int)
+    happened_on = DateField("Taken up on", validators=[Optional()])
 
 
 class StageForm(FlaskForm):
     stage = SelectField("Stage", choices=options((s.value, s.label) for s in TransferStage))
     reason = TextAreaField("Reason")
+    happened_on = DateField("Date it happened", validators=[Optional()])
 
 
 class EventPracticeForm(FlaskForm):
