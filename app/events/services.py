@@ -261,7 +261,7 @@ def _keep_original(event: Event) -> None:
         event.original_ends_at = event.ends_at
         event.original_all_day = event.all_day
     if not event.original_location:
-        event.original_location = event.place
+        event.original_location = event.place_with_address
 
 
 def _require_open(event: Event, action: str) -> None:
@@ -301,7 +301,7 @@ def move_online(
     if url and not url.startswith(("https://", "http://")):
         raise DomainError("The meeting link must start with https://.", "online_url")
     if not event.original_location:
-        event.original_location = event.place
+        event.original_location = event.place_with_address
     return _apply(
         event,
         {
