@@ -43,7 +43,7 @@ def tartu(app):
     ("kind", "number", "title", "shown"),
     [
         ("study_visit", None, "Study visit: Tartu's e-services", "Study visit: Tartu's e-services"),
-        ("study_visit", None, "study visit – Tartu's e-services", "Study visit: Tartu's e-services"),
+        ("study_visit", None, "study visit – e-services", "Study visit: e-services"),
         ("study_visit", None, "STUDY VISIT:Tartu", "Study visit: Tartu"),
         ("study_visit", None, "Study visit to Gävle", "Study visit to Gävle"),
         ("study_visit", None, "Study visits compared", "Study visit: Study visits compared"),
