@@ -16,13 +16,14 @@ def project(**fields) -> Project:
     fields.setdefault("name", "Test partnership")
     fields.setdefault("programme", "Interreg Europe")
     fields.setdefault("start_date", date(2019, 8, 1))
+    years = fields.pop("years", 3)  # how long its one phase, and so its semesters, run
     item = Project(**fields)
     item.phases = [
         Phase(
             number=1,
             name="Phase 1",
             start_date=item.start_date,
-            end_date=date(item.start_date.year + 3, item.start_date.month, 1),
+            end_date=date(item.start_date.year + years, item.start_date.month, 1),
         )
     ]
     db.session.add(item)

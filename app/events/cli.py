@@ -57,3 +57,5 @@ def add(kind, title, host_code, start, end, timezone, visitors, internal) -> Non
     click.echo(
         f"Scheduled event {event.id}: {event.display_title}, {event.local_start:%Y-%m-%d %H:%M %Z}."
     )
+    for warning in services.period_warnings(project, event.starts_at, event.timezone):
+        click.echo(f"Note: {warning}", err=True)

@@ -128,6 +128,7 @@ class PostponeForm(WhenMixin, FlaskForm):
     end_time = TimeField("New end time", validators=[Optional()])
     version = HiddenField()
     submit = SubmitField("Postpone")
+    save_anyway = SubmitField("Postpone anyway")
 
 
 class MoveOnlineForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Events, their sessions (agenda), participating partners and attendance."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import (
@@ -34,6 +35,27 @@ session_expert = Table(
     Column("session_id", ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True),
 )
+
+
+def kind_title(kind: str, number: int | None, title: str) -> str:
+    """'Thematic event #3: ...' or 'Study visit: ...': the kind shown once.
+
+    A title that already starts with the kind's label is not prefixed again. One that reads
+    as a phrase ("Study visit to Gävle") is shown as typed; one with a number or separator
+    ("Study visit: Tartu's e-services", "study visit #3 – Tartu") is written the usual
+    way, the event's number winning over one typed in the title.
+    """
+    label = EventKind(kind).label
+    typed = re.match(
+        rf"{re.escape(label)}(?:\s*#\s*(\d+))?(?![\w])\s*([:\-–—]?)\s*", title, re.IGNORECASE
+    )
+    if typed:
+        if not (typed.group(1) or typed.group(2)) and typed.end() < len(title):
+            return title
+        number = number or int(typed.group(1) or 0) or None
+        title = title[typed.end() :]
+    prefix = f"{label} #{number}" if number else label
+    return f"{prefix}: {title}" if title else prefix
 
 
 class Event(db.Model):
@@ -130,10 +152,8 @@ class Event(db.Model):
 
     @property
     def display_title(self) -> str:
-        """'Thematic event #3: ...' or 'Study visit: ...'."""
-        kind = self.kind_enum.label
-        prefix = f"{kind} #{self.number}" if self.number else kind
-        return prefix if self.title == prefix else f"{prefix}: {self.title}"
+        """'Thematic event #3: ...' or 'Study visit: ...' (see `kind_title`)."""
+        return kind_title(self.kind, self.number, self.title)
 
     @property
     def local_start(self) -> datetime:
@@ -146,12 +166,23 @@ class Event(db.Model):
     @property
     def place(self) -> str:
         """Where, in words: venue and city, or the online platform."""
-        online = f"Online ({self.online_platform})" if self.online_platform else "Online"
+        return self._place(with_address=False)
+
+    @property
+    def place_with_address(self) -> str:
+        """`place` with the venue's street address, as the event page shows it. Online only,
+        it is the platform alone: a street kept from the plan is in `original_location`."""
+        return self._place(with_address=True)
+
+    def _place(self, with_address: bool) -> str:
+        platform = f" ({self.online_platform})" if self.online_platform else ""
         physical = str(self.venue) if self.venue else self.location
+        if with_address and self.venue and self.venue.address:
+            physical = f"{physical}, {self.venue.address}"
         if self.format == EventFormat.ONLINE:
-            return online
+            return f"Online{platform}"
         if self.format == EventFormat.HYBRID:
-            return f"{physical} and {online.lower()}" if physical else online
+            return f"{physical} and online{platform}" if physical else f"Online{platform}"
         return physical or self.host.city
 
     @property

@@ -6,7 +6,7 @@ from blinker import Namespace
 from sqlalchemy import select
 
 from app.enums import EventFormat, EventKind, EventStatus
-from app.errors import DomainError
+from app.errors import DomainError, UnknownPeriod
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.partners.models import Partner, Person, Project, Venue
@@ -203,6 +203,68 @@ def scheduling_warnings(
     return warnings
 
 
+def period_warnings(project: Project, starts_at: datetime, zone_name: str) -> list[str]:
+    """An event may start outside the project's reporting periods (a preparatory meeting,
+    a follow-up visit), but then it counts in no semester report: say so before saving."""
+    day = in_zone(starts_at, zone_name).date()
+    try:
+        project.period_for(day)
+    except UnknownPeriod:
+        last = project.end_date - timedelta(days=1)
+        return [
+            f"{day:%-d %b %Y} is outside {project.acronym}'s reporting periods "
+            f"({project.start_date:%-d %b %Y} to {last:%-d %b %Y}): the event counts in "
+            "no semester report."
+        ]
+    return []
+
+
+def change_warnings(
+    event: Event,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    zone_name: str,
+    host: Partner,
+    partners: list[Partner],
+    venue: Venue | None = None,
+    expected_attendance: int | None = None,
+) -> list[str]:
+    """The warnings an edit raises: only those its own change brings up. Overlaps when the
+    time, host or participants change; capacity when the venue or expected attendance
+    does; the reporting periods when the start day does. A coordinator who saved anyway
+    is not asked again for a title or description edit."""
+    moved = (starts_at, ends_at) != (event.starts_at, event.ends_at)
+    people = host.id != event.host_partner_id or {p.id for p in partners} != {
+        p.id for p in event.participants
+    }
+    room = (venue.id if venue else None) != event.venue_id or (
+        expected_attendance != event.expected_attendance
+    )
+    warnings = scheduling_warnings(
+        event.project,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        partners=partners if moved or people else [],
+        venue=venue if room else None,
+        expected_attendance=expected_attendance,
+        exclude_event_id=event.id,
+    )
+    if in_zone(starts_at, zone_name).date() != event.local_start.date():
+        warnings += period_warnings(event.project, starts_at, zone_name)
+    return warnings
+
+
+def postpone_warnings(
+    event: Event, start: datetime | date | None, end: datetime | date | None
+) -> list[str]:
+    """What to know before postponing to new dates: whether they count in a report."""
+    if start is None or end is None:
+        return []
+    starts_at, _ends_at, _all_day = event_span(start, end, event.timezone)
+    return period_warnings(event.project, starts_at, event.timezone)
+
+
 def update_event(
     event: Event,
     *,
@@ -257,7 +319,7 @@ def _keep_original(event: Event) -> None:
         event.original_ends_at = event.ends_at
         event.original_all_day = event.all_day
     if not event.original_location:
-        event.original_location = event.place
+        event.original_location = event.place_with_address
 
 
 def _require_open(event: Event, action: str) -> None:
@@ -297,7 +359,7 @@ def move_online(
     if url and not url.startswith(("https://", "http://")):
         raise DomainError("The meeting link must start with https://.", "online_url")
     if not event.original_location:
-        event.original_location = event.place
+        event.original_location = event.place_with_address
     return _apply(
         event,
         {

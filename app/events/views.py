@@ -266,10 +266,23 @@ def _form_values(form: EventForm, partners: list[Partner]) -> dict:
 
 
 def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[str]:
+    """Creating: every scheduling warning. Editing (`exclude_id` is the event edited): only
+    those the edit's own change brings up."""
     start, end = form.when()
     zone_name = form.timezone.data or host.timezone
     starts_at, ends_at, _ = services.event_span(start, end, zone_name)
     venue = db.session.get(Venue, values["venue_id"]) if values["venue_id"] else None
+    if exclude_id is not None:
+        return services.change_warnings(
+            db.session.get(Event, exclude_id),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            zone_name=zone_name,
+            host=host,
+            partners=[host, *visitors],
+            venue=venue,
+            expected_attendance=values["expected_attendance"],
+        )
     return services.scheduling_warnings(
         project,
         starts_at=starts_at,
@@ -278,7 +291,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
         venue=venue,
         expected_attendance=values["expected_attendance"],
         exclude_event_id=exclude_id,
-    )
+    ) + services.period_warnings(project, starts_at, zone_name)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -405,22 +418,26 @@ def postpone(event_id: int):
     can.require(can.can_edit_event(event))
     form = PostponeForm()
     stale = False
+    warnings: list[str] = []
     if request.method == "GET":
         form.version.data = services.version_of(event)
     elif form.validate_on_submit() & form.check_when(required=False):
         start, end = form.when()
         try:
-            services.postpone(event, start, end, seen_version=form.version.data or "")
-            db.session.commit()
-            flash("Postponed. Where and when it was first planned is kept.")
-            return redirect(url_for("events.detail", event_id=event.id))
+            warnings = services.postpone_warnings(event, start, end)
+            if not warnings or form.save_anyway.data:
+                services.postpone(event, start, end, seen_version=form.version.data or "")
+                db.session.commit()
+                flash("Postponed. Where and when it was first planned is kept.")
+                return redirect(url_for("events.detail", event_id=event.id))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
             stale = _refuse(form, exc, event)
-    status = 409 if stale else 400 if form.errors or form.form_errors else 200
-    return render_template("events/postpone.html", project=event.project, event=event, form=form), (
-        status
-    )
+    status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
+    status = 409 if stale else status
+    return render_template(
+        "events/postpone.html", project=event.project, event=event, form=form, warnings=warnings
+    ), status
 
 
 @bp.route("/<int:event_id>/move-online", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from app.auth.models import User, new_feed_token
 from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
 from app.errors import DomainError
+from app.events.models import kind_title
 from app.extensions import db
 from app.feeds import queries
 from app.feeds.queries import Scope
@@ -159,19 +160,17 @@ class Entry:
 
 def display_title(kind: str, number: int | None, title: str) -> str:
     """Same words as Event.display_title, from a row."""
-    label = EventKind(kind).label
-    prefix = f"{label} #{number}" if number else label
-    return prefix if title == prefix else f"{prefix}: {title}"
+    return kind_title(kind, number, title)
 
 
 def place(row) -> str:
     """Same words as Event.place, from a row."""
-    online = f"Online ({row.online_platform})" if row.online_platform else "Online"
+    platform = f" ({row.online_platform})" if row.online_platform else ""
     physical = f"{row.venue_name}, {row.venue_city}" if row.venue_name else row.location
     if row.format == EventFormat.ONLINE:
-        return online
+        return f"Online{platform}"
     if row.format == EventFormat.HYBRID:
-        return f"{physical} and {online.lower()}" if physical else online
+        return f"{physical} and online{platform}" if physical else f"Online{platform}"
     return physical or row.host_city
 
 

@@ -33,12 +33,14 @@ class PracticeForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     importer_partner_id = SelectField("Importing partner", coerce=int)
+    happened_on = DateField("Taken up on", validators=[Optional()])
 
 
 class StageForm(FlaskForm):
     stage = SelectField("Stage", choices=options((s.value, s.label) for s in TransferStage))
     reason = TextAreaField("Reason")
     version = VersionField()  # the transfer's
+    happened_on = DateField("Date it happened", validators=[Optional()])
 
 
 class EventPracticeForm(FlaskForm):

@@ -1,8 +1,8 @@
 """Good practices, where they were presented or studied, and their transfers."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
@@ -92,9 +92,10 @@ class Transfer(db.Model):
 
     practice: Mapped[GoodPractice] = relationship(back_populates="transfers")
     importer: Mapped[Partner] = relationship()
+    # In the order the steps happened (steps recorded on one day: in recording order).
     history: Mapped[list["TransferStageChange"]] = relationship(
         back_populates="transfer",
-        order_by="TransferStageChange.changed_at",
+        order_by="(TransferStageChange.happened_on, TransferStageChange.id)",
         cascade="all, delete-orphan",
     )
 
@@ -114,6 +115,9 @@ class TransferStageChange(db.Model):
         ForeignKey("transfer.id", ondelete="CASCADE"), index=True
     )
     stage: Mapped[str] = mapped_column(String(30))
+    # The day the step happened (semester reports count it then) and, apart, the moment it
+    # was recorded, so a late entry is dated right without rewriting when it was entered.
+    happened_on: Mapped[date] = mapped_column(Date)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="SET NULL"))
@@ -123,3 +127,10 @@ class TransferStageChange(db.Model):
     transfer: Mapped[Transfer] = relationship(back_populates="history")
     event: Mapped["Event | None"] = relationship()  # noqa: F821
     action: Mapped["Action | None"] = relationship()  # noqa: F821
+
+
+@event.listens_for(TransferStageChange, "before_insert")
+def _date_undated_step(_mapper, _connection, target: TransferStageChange) -> None:
+    """A step given only the moment it was recorded happened that (UTC) day."""
+    if target.happened_on is None:
+        target.happened_on = (target.changed_at or utcnow()).astimezone(UTC).date()

@@ -4,7 +4,7 @@ Every function validates first and raises DomainError before anything is written
 commits (the caller commits, as with app.events.services.create_event).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -136,8 +136,10 @@ def create_transfer(
     event=None,
     action=None,
     stage: str = TransferStage.IDENTIFIED.value,
+    happened_on: date | None = None,
 ) -> Transfer:
-    """A practice taken up by an importing partner, starting at `stage`."""
+    """A practice taken up by an importing partner, starting at `stage` on `happened_on`
+    (default: the event's day, else today)."""
     if importer.id == practice.owner_partner_id:
         raise DomainError(
             f"{importer.city} owns “{practice.title}”: a partner cannot import its own practice.",
@@ -153,6 +155,7 @@ def create_transfer(
     if existing is not None:
         raise DomainError(f"{importer.city} already imports this practice.", "importer")
     stage = _stage(stage)
+    day = _step_date(practice.project, happened_on, event)
     transfer = Transfer(practice=practice, importer=importer, stage=stage.value)
     transfer.history.append(
         TransferStageChange(
@@ -161,7 +164,7 @@ def create_transfer(
             action=action,
             reason=reason.strip(),
             changed_by_id=getattr(user, "id", None),
-            changed_at=_reached_at(event),
+            happened_on=day,
         )
     )
     db.session.add(transfer)
@@ -169,11 +172,44 @@ def create_transfer(
     return transfer
 
 
-def _reached_at(event) -> datetime:
-    """When a stage was reached: at the event that moved it (so semester reports count it
-    in the event's semester, whenever it was recorded), else now."""
-    now = utcnow()
-    return min(event.starts_at, now) if event is not None and event.starts_at else now
+def today() -> date:
+    """Today on the partnership's common clock (UTC, as reporting periods are read)."""
+    return utcnow().date()
+
+
+def default_step_date(project: Project) -> date:
+    """What a stage form offers: today, or the project's last day once it is over."""
+    return max(min(today(), project.end_date - timedelta(days=1)), project.start_date)
+
+
+def _step_date(project: Project, happened_on, event=None) -> date:
+    """The day a step happened: the day given (within the project, never in the future),
+    else the day of the event that moved it (so semester reports count it in the event's
+    semester, whenever it was recorded), else today."""
+    if happened_on is None:
+        if event is not None and event.starts_at:
+            return min(event.local_start.date(), today())
+        return today()
+    if not isinstance(happened_on, date) or isinstance(happened_on, datetime):
+        raise DomainError("Give the date as YYYY-MM-DD.", "happened_on")
+    if happened_on > today():
+        raise DomainError(
+            f"{happened_on:%-d %b %Y} is in the future: date a step once it has happened.",
+            "happened_on",
+        )
+    if not project.start_date <= happened_on < project.end_date:
+        last = project.end_date - timedelta(days=1)
+        raise DomainError(
+            f"{happened_on:%-d %b %Y} is outside {project.acronym} "
+            f"({project.start_date:%-d %b %Y} to {last:%-d %b %Y}).",
+            "happened_on",
+        )
+    return happened_on
+
+
+def _latest_step(transfer: Transfer) -> TransferStageChange | None:
+    dated = [c for c in transfer.history if c.happened_on is not None]
+    return max(dated, key=lambda c: c.happened_on, default=None)
 
 
 def _stage(value) -> TransferStage:
@@ -191,12 +227,29 @@ def advance(
     action=None,
     reason: str = "",
     user=None,
+    happened_on: date | None = None,
 ) -> bool:
-    """Move a transfer to `stage`, keeping the history. Returns False when it is already
-    there. Going backwards needs a reason (a correction); otherwise it is refused."""
+    """Move a transfer to `stage` on `happened_on`, keeping the history. Returns False when
+    it is already there. Going backwards needs a reason (a correction); otherwise it is
+    refused.
+
+    The history stays in the order things happened: a date before the transfer's latest
+    step is refused. A step an event brings (no date given) is dated at the event, but
+    never before the latest step, so the current stage is always the latest one.
+    """
     stage = _stage(stage)
     reason = (reason or "").strip()
     current = transfer.stage_enum
+    day = _step_date(transfer.practice.project, happened_on, event)
+    latest = _latest_step(transfer)
+    if latest is not None and day < latest.happened_on:
+        if happened_on is not None:
+            raise DomainError(
+                f"The latest step of this transfer, “{TransferStage(latest.stage).label}”, "
+                f"is dated {latest.happened_on:%-d %b %Y}: date this one on or after it.",
+                "happened_on",
+            )
+        day = latest.happened_on
     if stage == current:
         return False
     if stage.rank < current.rank and not reason:
@@ -213,7 +266,7 @@ def advance(
             action=action,
             reason=reason,
             changed_by_id=getattr(user, "id", None),
-            changed_at=_reached_at(event),
+            happened_on=day,
         )
     )
     db.session.flush()
@@ -221,14 +274,20 @@ def advance(
 
 
 def set_stage_by_coordinator(
-    transfer: Transfer, stage, reason: str, user=None, *, seen_version: str | None = None
+    transfer: Transfer,
+    stage,
+    reason: str,
+    user=None,
+    happened_on: date | None = None,
+    *,
+    seen_version: str | None = None,
 ) -> bool:
-    """A coordinator's decision: any stage, always with a reason."""
+    """A coordinator's decision: any stage, always with a reason, dated when it happened."""
     if seen_version is not None:
         check_version(transfer, seen_version, form=False)
     if not (reason or "").strip():
         raise DomainError("Say why the stage is set by hand.", "reason")
-    return advance(transfer, stage, reason=reason, user=user)
+    return advance(transfer, stage, reason=reason, user=user, happened_on=happened_on)
 
 
 def _forward_to(transfer: Transfer, stage: TransferStage, **kwargs) -> bool:

@@ -142,11 +142,12 @@ def detail(practice_id: int):
         and p.id not in {t.importer_partner_id for t in practice.transfers}
         and can_add_transfer(practice, p.id)
     ]
+    step_date = services.default_step_date(project)
     if importers:
-        transfer_form = TransferForm()
+        transfer_form = TransferForm(formdata=None, happened_on=step_date)
         transfer_form.importer_partner_id.choices = options((p.id, p.city) for p in importers)
     if is_coordinator():
-        stage_form = StageForm()
+        stage_form = StageForm(formdata=None, happened_on=step_date)
     events = sorted(practice.event_links, key=lambda link: link.event.starts_at)
     if not signed_in:
         events = [link for link in events if link.event.is_public]
@@ -175,9 +176,14 @@ def add_transfer(practice_id: int):
     require(can_add_transfer(practice, importer.id))
     form.importer_partner_id.choices = options([(importer.id, importer.city)])
     if not form.validate_on_submit():
+        if form.happened_on.errors:
+            flash("Give the date it was taken up as YYYY-MM-DD.", "error")
+            return redirect(url_for("practices.detail", practice_id=practice_id) + "#transfers")
         abort(400)
     try:
-        services.create_transfer(practice, importer, user=current_user)
+        services.create_transfer(
+            practice, importer, user=current_user, happened_on=form.happened_on.data
+        )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -193,7 +199,10 @@ def set_stage(transfer_id: int):
     require(is_coordinator())
     form = StageForm()
     if not form.validate_on_submit():
-        flash("Choose a stage.", "error")
+        flash(
+            "Give the date as YYYY-MM-DD." if form.happened_on.errors else "Choose a stage.",
+            "error",
+        )
     else:
         try:
             changed = services.set_stage_by_coordinator(
@@ -202,6 +211,7 @@ def set_stage(transfer_id: int):
                 form.reason.data,
                 user=current_user,
                 seen_version=form.version.data or "",
+                happened_on=form.happened_on.data,
             )
             db.session.commit()
         except (DomainError, StaleDataError) as error:

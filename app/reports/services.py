@@ -462,9 +462,12 @@ def _practices_identified(project: Project, start: datetime, end: datetime) -> l
 
 
 def _stage_before(transfer: Transfer, instant: datetime) -> TransferStage | None:
+    """The stage reached before `instant` (a UTC midnight): steps count on the day they
+    happened, whenever they were recorded."""
     stage = None
-    for change in transfer.history:  # ordered by changed_at
-        if change.changed_at < instant:
+    steps = sorted(transfer.history, key=lambda c: (c.happened_on, c.changed_at))
+    for change in steps:
+        if change.happened_on < instant.date():
             stage = TransferStage(change.stage)
     return stage
 

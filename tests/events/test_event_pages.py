@@ -17,7 +17,8 @@ from tests import factories
 
 @pytest.fixture
 def world(app):
-    project = factories.project()
+    # Semesters from Aug 2019 to Jul 2027: the dates below count in a report.
+    project = factories.project(years=8)
     tartu = factories.partner(project, "P4", "Tartu", "Europe/Tallinn")
     genoa = factories.partner(project, "P1", "Genoa", "Europe/Rome", country="IT")
     event = factories.event(

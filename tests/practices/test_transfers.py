@@ -102,8 +102,12 @@ def test_held_study_visit_moves_the_visitors_transfers_and_not_the_owners(world)
 
 
 def test_import_workshop_moves_on_and_events_never_move_a_transfer_back(world):
-    transfer = services.create_transfer(world.practice, world.tartu, stage="studied")
-    genoa = services.create_transfer(world.practice, world.genoa, stage="in_action_plan")
+    transfer = services.create_transfer(
+        world.practice, world.tartu, stage="studied", happened_on=date(2021, 10, 27)
+    )
+    genoa = services.create_transfer(
+        world.practice, world.genoa, stage="in_action_plan", happened_on=date(2021, 12, 1)
+    )
     workshop = factories.event(
         world.project,
         world.tartu,
@@ -120,9 +124,8 @@ def test_import_workshop_moves_on_and_events_never_move_a_transfer_back(world):
     assert transfer.stage == "import_workshop_held"
     # The stage counts from the workshop's date, whenever it was recorded.
     moved = [c for c in transfer.history if c.event_id == workshop.id]
-    assert [(c.stage, c.changed_at) for c in moved] == [
-        ("import_workshop_held", workshop.starts_at)
-    ]
+    assert [(c.stage, c.happened_on) for c in moved] == [("import_workshop_held", date(2022, 3, 1))]
+    assert moved[0].changed_at > workshop.starts_at  # recorded now, after the fact
     assert genoa.stage == "in_action_plan"
 
 
