@@ -424,6 +424,7 @@ def postpone(event_id: int):
     elif form.validate_on_submit() & form.check_when(required=False):
         start, end = form.when()
         try:
+            services.check_fresh(event, form.version.data or "")
             warnings = services.postpone_warnings(event, start, end)
             if not warnings or form.save_anyway.data:
                 services.postpone(event, start, end, seen_version=form.version.data or "")

@@ -11,6 +11,7 @@ from app.partners.periods import add_months
 from app.practices import services
 from app.practices.models import GoodPractice, Transfer
 from app.reports.services import _transfers, build_report
+from app.versioning import version_of
 from tests import factories
 from tests.practices.world import sign_in, study_visit
 
@@ -123,13 +124,23 @@ def test_the_coordinator_dates_a_stage_on_the_practice_page(world, client):
     assert 'name="happened_on" value="2022-07-31"' in page
     refused = client.post(
         f"/transfers/{transfer.id}/stage",
-        data={"stage": "in_action_plan", "reason": "Late.", "happened_on": "2030-01-01"},
+        data={
+            "stage": "in_action_plan",
+            "reason": "Late.",
+            "happened_on": "2030-01-01",
+            "version": version_of(transfer),
+        },
         follow_redirects=True,
     )
     assert "is in the future" in refused.get_data(as_text=True)
     done = client.post(
         f"/transfers/{transfer.id}/stage",
-        data={"stage": "in_action_plan", "reason": "Adopted.", "happened_on": "2022-02-15"},
+        data={
+            "stage": "in_action_plan",
+            "reason": "Adopted.",
+            "happened_on": "2022-02-15",
+            "version": version_of(transfer),
+        },
         follow_redirects=True,
     )
     text = done.get_data(as_text=True)
