@@ -321,6 +321,7 @@ def edit(event_id: int):
     if request.method == "GET":
         _fill(form, event)
     warnings: list[str] = []
+    outside: list[str] = []
     if request.method == "POST":
         valid = form.validate_on_submit()
         valid = form.check_when() and valid
@@ -342,6 +343,7 @@ def edit(event_id: int):
                         participants=visitors,
                         host_partner_id=host.id,
                         timezone=form.timezone.data or host.timezone,
+                        outside_sessions=form.agenda.data or None,
                         **values,
                     )
                     db.session.commit()
@@ -350,10 +352,24 @@ def edit(event_id: int):
             except DomainError as exc:
                 db.session.rollback()
                 _show_error(form, exc)
+                outside = _outside(exc, event, form, form.timezone.data or host.timezone)
     status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
     return render_template(
-        "events/form.html", project=project, form=form, event=event, warnings=warnings
+        "events/form.html",
+        project=project,
+        form=form,
+        event=event,
+        warnings=warnings,
+        outside=outside,
     ), status
+
+
+def _outside(exc: DomainError, event: Event, form, zone_name: str) -> list[str]:
+    """The sessions new dates would leave outside, when that is what the service asks about."""
+    if exc.field != "agenda":
+        return []
+    start, end = form.when()
+    return services.outside_after_move(event, start, end, zone_name)
 
 
 def _fill(form: EventForm, event: Event) -> None:
@@ -389,22 +405,30 @@ def postpone(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
     form = PostponeForm()
+    outside: list[str] = []
     if request.method == "GET":
         form.version.data = services.version_of(event)
     elif form.validate_on_submit() & form.check_when(required=False):
         start, end = form.when()
         try:
-            services.postpone(event, start, end, seen_version=form.version.data)
+            services.postpone(
+                event,
+                start,
+                end,
+                seen_version=form.version.data,
+                outside_sessions=form.agenda.data or None,
+            )
             db.session.commit()
             flash("Postponed. Where and when it was first planned is kept.")
             return redirect(url_for("events.detail", event_id=event.id))
         except DomainError as exc:
             db.session.rollback()
             _show_error(form, exc)
+            outside = _outside(exc, event, form, event.timezone)
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("events/postpone.html", project=event.project, event=event, form=form), (
-        status
-    )
+    return render_template(
+        "events/postpone.html", project=event.project, event=event, form=form, outside=outside
+    ), status
 
 
 @bp.route("/<int:event_id>/move-online", methods=["GET", "POST"])
