@@ -7,12 +7,14 @@ empty tables.
 import os
 
 import pytest
+from flask import request_finished
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from tests.feeds.invariants import feed_problems
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -86,3 +88,23 @@ def demo(app):
 
     load_demo()
     return app
+
+
+@pytest.fixture(autouse=True)
+def _feeds_keep_their_invariants(request):
+    """Every calendar feed any test fetches keeps `tests.feeds.invariants` (sessions within
+    their event, the event's entry always there); checked on the body the client got."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    problems: list[str] = []
+
+    def check(_sender, response, **_extra) -> None:
+        if response.mimetype == "text/calendar" and response.status_code == 200:
+            problems.extend(feed_problems(response.get_data()))
+
+    request_finished.connect(check, application)
+    yield
+    request_finished.disconnect(check, application)
+    assert not problems, "feed invariants broken:\n" + "\n".join(problems)

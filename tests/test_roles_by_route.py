@@ -82,7 +82,7 @@ def _event_form(host: str) -> dict:
         "start_date": "2026-03-05",
         "start_time": "10:00",
         "end_date": "2026-03-05",
-        "end_time": "12:00",
+        "end_time": "16:00",  # the world's session ends then: no question about the agenda
         "format": "in_person",
         "venue": "0",
         "is_public": "y",

@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,6 +30,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.enums import EventFormat, EventKind, EventStatus, SessionKind
+from app.events.services import KEEP_OUTSIDE, REMOVE_OUTSIDE
 
 _ZONES: list[str] | None = None
 
@@ -81,6 +83,22 @@ class WhenMixin:
         return ok
 
 
+def agenda_field() -> RadioField:
+    """Asked only when new dates would leave sessions outside the event (the service says)."""
+    return RadioField(
+        "What should happen to these sessions?",
+        choices=[
+            (REMOVE_OUTSIDE, "Remove these sessions"),
+            (
+                KEEP_OUTSIDE,
+                "Keep them at the same hours on the last day (the first day, for "
+                "sessions before the new start)",
+            ),
+        ],
+        validate_choice=False,
+    )
+
+
 class EventForm(WhenMixin, FlaskForm):
     kind = SelectField("Kind", choices=[(k.value, k.label) for k in EventKind])
     number = IntegerField(
@@ -108,6 +126,7 @@ class EventForm(WhenMixin, FlaskForm):
         "Expected attendance", validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
     is_public = BooleanField("Published in the public programme", default=True)
+    agenda = agenda_field()
     version = HiddenField()
     save = SubmitField("Save")
     save_anyway = SubmitField("Save anyway")
@@ -126,6 +145,7 @@ class PostponeForm(WhenMixin, FlaskForm):
     start_time = TimeField("New start time", validators=[Optional()])
     end_date = DateField("New last day", validators=[Optional()])
     end_time = TimeField("New end time", validators=[Optional()])
+    agenda = agenda_field()
     version = HiddenField()
     submit = SubmitField("Postpone")
     save_anyway = SubmitField("Postpone anyway")

@@ -13,7 +13,8 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import inspect as inspect_row
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from app.db_types import UTCDateTime, utcnow
 from app.enums import EventFormat, EventKind, EventStatus, SessionKind, one_of
@@ -261,3 +262,33 @@ def _validate_event(_mapper, _connection, target: Event) -> None:
 @event.listens_for(EventSession, "before_update")
 def _validate_session(_mapper, _connection, target: EventSession) -> None:
     _check_span(target, "session")
+
+
+def _moved(item: Event) -> bool:
+    state = inspect_row(item)
+    return state.pending or any(
+        state.attrs[name].history.has_changes() for name in ("starts_at", "ends_at")
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _sessions_within_their_event(session: Session, _context, _instances) -> None:
+    """No session lies outside its event (an all-day event's bounds are its local
+    midnights). The services check first, with a message for the form; this catches any
+    other writer before the row is written."""
+    events: set[Event] = set()
+    with session.no_autoflush:
+        for item in (*session.new, *session.dirty):
+            if isinstance(item, EventSession) and item.event is not None:
+                events.add(item.event)
+            elif isinstance(item, Event) and _moved(item):
+                events.add(item)
+        for item in events:
+            for part in item.sessions:
+                if part in session.deleted:
+                    continue
+                if part.starts_at < item.starts_at or part.ends_at > item.ends_at:
+                    raise DomainError(
+                        f"The session {part.title!r} lies outside its event's dates.",
+                        field="start_date",
+                    )

@@ -1,6 +1,7 @@
 """Creating events from local wall-clock input; the CLI and the screens call these."""
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from blinker import Namespace
 from sqlalchemy import select
@@ -272,11 +273,14 @@ def update_event(
     start: datetime | date | None = None,
     end: datetime | date | None = None,
     participants: list[Partner] | None = None,
+    outside_sessions: str | None = None,
     **fields,
 ) -> list[str]:
     """Change an event's fields (and its time, from local wall-clock input in its zone).
 
-    Returns the names of the changed fields. Raises DomainError before changing anything.
+    A move takes the agenda along (see `plan_agenda`; `outside_sessions` says what to do
+    with sessions the new span leaves out). Returns the names of the changed fields.
+    Raises DomainError before changing anything.
     """
     check_fresh(event, seen_version)
     if "kind" in fields:
@@ -295,7 +299,10 @@ def update_event(
             raise DomainError("Give both the start and the end.", "ends_at")
         starts_at, ends_at, all_day = event_span(start, end, zone_name)
         fields.update(starts_at=starts_at, ends_at=ends_at, all_day=all_day)
+        agenda = plan_agenda(event, starts_at, ends_at, zone_name, outside_sessions)
     changed = _apply(event, fields)
+    if start is not None:
+        _move_agenda(event, agenda, changed)
     if participants is not None:
         host = fields.get("host") or event.host
         new = sorted({host, *participants}, key=lambda p: p.code)
@@ -306,10 +313,19 @@ def update_event(
     return changed
 
 
-def reschedule(event: Event, start: datetime | date, end: datetime | date) -> list[str]:
-    """Move an event to a new local start and end in its own zone."""
+def reschedule(
+    event: Event,
+    start: datetime | date,
+    end: datetime | date,
+    *,
+    outside_sessions: str | None = None,
+) -> list[str]:
+    """Move an event, and its agenda, to a new local start and end in its own zone."""
     starts_at, ends_at, all_day = event_span(start, end, event.timezone)
-    return _apply(event, {"starts_at": starts_at, "ends_at": ends_at, "all_day": all_day})
+    agenda = plan_agenda(event, starts_at, ends_at, event.timezone, outside_sessions)
+    changed = _apply(event, {"starts_at": starts_at, "ends_at": ends_at, "all_day": all_day})
+    _move_agenda(event, agenda, changed)
+    return changed
 
 
 def _keep_original(event: Event) -> None:
@@ -335,18 +351,27 @@ def postpone(
     end: datetime | date | None = None,
     *,
     seen_version: str | None = None,
+    outside_sessions: str | None = None,
 ) -> list[str]:
-    """Mark postponed, to new dates when given (else to be decided); keep the original plan."""
+    """Mark postponed, to new dates when given (else to be decided); keep the original plan.
+
+    New dates take the agenda along (see `plan_agenda`).
+    """
     check_fresh(event, seen_version)
     _require_open(event, "postponed")
     values: dict = {"status": EventStatus.POSTPONED.value}
+    agenda = None
     if start is not None or end is not None:
         if start is None or end is None:
             raise DomainError("Give both the new start and the new end.", "ends_at")
         starts_at, ends_at, all_day = event_span(start, end, event.timezone)
         values.update(starts_at=starts_at, ends_at=ends_at, all_day=all_day)
+        agenda = plan_agenda(event, starts_at, ends_at, event.timezone, outside_sessions)
     _keep_original(event)
-    return _apply(event, values)
+    changed = _apply(event, values)
+    if agenda is not None:
+        _move_agenda(event, agenda, changed)
+    return changed
 
 
 def move_online(
@@ -426,12 +451,9 @@ def _session_values(event, title, kind, start, end, description, experts) -> dic
     except ValueError:
         raise DomainError(f"Unknown session kind {kind!r}.", "kind") from None
     starts_at, ends_at, _ = event_span(start, end, event.timezone)
-    slack = timedelta(hours=12)
-    if starts_at < event.starts_at - slack or ends_at > event.ends_at + slack:
+    if not _within(starts_at, ends_at, event.starts_at, event.ends_at):
         raise DomainError(
-            "The session must fall within the event's dates "
-            f"({in_zone(event.starts_at, event.timezone):%-d %b %Y} to "
-            f"{in_zone(event.ends_at, event.timezone):%-d %b %Y}).",
+            f"The session must fall within the event's dates ({_event_span_words(event)}).",
             "start_date",
         )
     return dict(
@@ -442,6 +464,14 @@ def _session_values(event, title, kind, start, end, description, experts) -> dic
         ends_at=ends_at,
         experts=list(experts),
     )
+
+
+def _event_span_words(event: Event) -> str:
+    """The event's span in its zone, for messages: days, or times with the zone."""
+    start, end = event.local_start, event.local_end
+    if event.all_day:
+        return f"{start:%-d %b %Y} to {(end - timedelta(days=1)):%-d %b %Y}"
+    return f"{start:%-d %b %Y, %H:%M} to {end:%-d %b %Y, %H:%M}, {event.timezone}"
 
 
 def update_session(
@@ -475,6 +505,166 @@ def remove_session(event: Event, session: EventSession, *, seen_version: str | N
         check_version(session, seen_version, form=False)
     event.sessions.remove(session)
     _agenda_changed(event)
+
+
+# --- Moving the agenda with its event: each session keeps its local wall-clock time and its
+# day offset from the event's first local day, in the event's zone, across DST changes.
+
+#: What to do with sessions a shorter span would leave outside it (the form asks first).
+REMOVE_OUTSIDE = "remove"
+KEEP_OUTSIDE = "keep"
+OUTSIDE_CHOICES = (REMOVE_OUTSIDE, KEEP_OUTSIDE)
+
+
+@dataclass
+class AgendaPlan:
+    """Where each session goes when its event moves, and which sessions are removed."""
+
+    moves: list[tuple[EventSession, datetime, datetime]] = field(default_factory=list)
+    removals: list[EventSession] = field(default_factory=list)
+
+
+def _within(starts_at: datetime, ends_at: datetime, first: datetime, last: datetime) -> bool:
+    """A session lies within its event: an all-day event's bounds are its local midnights."""
+    return first <= starts_at and ends_at <= last
+
+
+def _shift(instant: datetime, old_zone: str, new_zone: str, days: int) -> datetime:
+    """The same wall-clock time (and fold, for a repeated hour) `days` later, in UTC."""
+    local = in_zone(instant, old_zone)
+    wall = datetime.combine(local.date() + timedelta(days=days), local.time(), zone(new_zone))
+    return wall.astimezone(UTC)
+
+
+def _first_day(starts_at: datetime, zone_name: str) -> date:
+    return in_zone(starts_at, zone_name).date()
+
+
+def moved_agenda(
+    event: Event, starts_at: datetime, ends_at: datetime, zone_name: str
+) -> list[tuple[EventSession, datetime, datetime]]:
+    """Each session's instants once the event starts at `starts_at` in `zone_name`."""
+    offset = (_first_day(starts_at, zone_name) - event.local_start.date()).days
+    return [
+        (
+            session,
+            _shift(session.starts_at, event.timezone, zone_name, offset),
+            _shift(session.ends_at, event.timezone, zone_name, offset),
+        )
+        for session in event.sessions
+    ]
+
+
+def sessions_outside(
+    event: Event, starts_at: datetime, ends_at: datetime, zone_name: str
+) -> list[EventSession]:
+    """The sessions a move to [starts_at, ends_at) would leave outside the event."""
+    return [
+        session
+        for session, start, end in moved_agenda(event, starts_at, ends_at, zone_name)
+        if not _within(start, end, starts_at, ends_at)
+    ]
+
+
+def outside_after_move(
+    event: Event, start: datetime | date, end: datetime | date, zone_name: str | None = None
+) -> list[str]:
+    """The sessions a move to local `start`-`end` would leave outside, described for a form."""
+    zone_name = zone_name or event.timezone
+    starts_at, ends_at, _ = event_span(start, end, zone_name)
+    return [
+        describe_session(event, session)
+        for session in sessions_outside(event, starts_at, ends_at, zone_name)
+    ]
+
+
+def describe_session(event: Event, session: EventSession) -> str:
+    """'Site visit (day 3, 10:30–12:00)': what carries over when the event moves."""
+    start, end = (
+        in_zone(session.starts_at, event.timezone),
+        in_zone(session.ends_at, event.timezone),
+    )
+    day = (start.date() - event.local_start.date()).days + 1
+    return f"{session.title} (day {day}, {start:%H:%M}–{end:%H:%M})"
+
+
+def _nearest_fit(
+    start: datetime, end: datetime, starts_at: datetime, ends_at: datetime, zone_name: str
+) -> tuple[datetime, datetime] | None:
+    """The session at the same hours on the nearest day of the span that holds it."""
+    first, last = _first_day(starts_at, zone_name), in_zone(ends_at, zone_name).date()
+    day = in_zone(start, zone_name).date()
+    days = range((last - day).days, (first - day).days - 1, -1)
+    if start < starts_at:
+        days = range(max((first - day).days, 0), (last - day).days + 1)
+    for shift in days:
+        moved = (
+            _shift(start, zone_name, zone_name, shift),
+            _shift(end, zone_name, zone_name, shift),
+        )
+        if _within(*moved, starts_at, ends_at):
+            return moved
+    return None
+
+
+def plan_agenda(
+    event: Event,
+    starts_at: datetime,
+    ends_at: datetime,
+    zone_name: str,
+    outside_sessions: str | None = None,
+) -> AgendaPlan:
+    """Where the agenda goes when the event moves; changes nothing.
+
+    Sessions the new span leaves outside need a choice: REMOVE_OUTSIDE, or KEEP_OUTSIDE
+    (same hours on the nearest day of the new span, the last day for those past its end).
+    Without one, or when a kept session fits on no day, raises DomainError naming them.
+    """
+    if outside_sessions and outside_sessions not in OUTSIDE_CHOICES:
+        raise DomainError(f"Unknown choice {outside_sessions!r} for the sessions.", "agenda")
+    plan, outside, unfit = AgendaPlan(), [], []
+    for session, start, end in moved_agenda(event, starts_at, ends_at, zone_name):
+        if _within(start, end, starts_at, ends_at):
+            plan.moves.append((session, start, end))
+        elif outside_sessions == REMOVE_OUTSIDE:
+            plan.removals.append(session)
+        elif outside_sessions == KEEP_OUTSIDE:
+            fit = _nearest_fit(start, end, starts_at, ends_at, zone_name)
+            if fit is None:
+                unfit.append(session)
+            else:
+                plan.moves.append((session, *fit))
+        else:
+            outside.append(session)
+    if outside:
+        names = "; ".join(describe_session(event, s) for s in outside)
+        raise DomainError(
+            f"These sessions would fall outside the new dates: {names}. Choose whether to "
+            "remove them or keep them on the last day, or change the dates.",
+            "agenda",
+        )
+    if unfit:
+        names = "; ".join(describe_session(event, s) for s in unfit)
+        raise DomainError(
+            f"These sessions fit on no day of the new dates at their hours: {names}. "
+            "Remove them, or change the dates.",
+            "agenda",
+        )
+    return plan
+
+
+def _move_agenda(event: Event, plan: AgendaPlan, changed: list[str]) -> None:
+    """Carry out a plan; the revision goes up once, with the event's own change if any."""
+    moved = False
+    for session, start, end in plan.moves:
+        if (session.starts_at, session.ends_at) != (start, end):
+            session.starts_at, session.ends_at = start, end
+            moved = True
+    for session in plan.removals:
+        event.sessions.remove(session)
+        moved = True
+    if moved and not set(changed) & set(CALENDAR_FIELDS):
+        _agenda_changed(event)
 
 
 def set_attendance(

@@ -349,6 +349,7 @@ def edit(event_id: int):
         _fill(form, event)
     warnings: list[str] = []
     stale = False
+    outside: list[str] = []
     if request.method == "POST":
         valid = form.validate_on_submit()
         valid = form.check_when() and valid
@@ -370,6 +371,7 @@ def edit(event_id: int):
                         participants=visitors,
                         host_partner_id=host.id,
                         timezone=form.timezone.data or host.timezone,
+                        outside_sessions=form.agenda.data or None,
                         **values,
                     )
                     db.session.commit()
@@ -378,10 +380,24 @@ def edit(event_id: int):
             except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
                 stale = _refuse(form, exc, event)
+                outside = _outside(exc, event, form, form.timezone.data or host.timezone)
     status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
     return render_template(
-        "events/form.html", project=project, form=form, event=event, warnings=warnings
+        "events/form.html",
+        project=project,
+        form=form,
+        event=event,
+        warnings=warnings,
+        outside=outside,
     ), (409 if stale else status)
+
+
+def _outside(exc: Exception, event: Event, form, zone_name: str) -> list[str]:
+    """The sessions new dates would leave outside, when that is what the service asks about."""
+    if getattr(exc, "field", None) != "agenda":
+        return []
+    start, end = form.when()
+    return services.outside_after_move(event, start, end, zone_name)
 
 
 def _fill(form: EventForm, event: Event) -> None:
@@ -419,6 +435,7 @@ def postpone(event_id: int):
     form = PostponeForm()
     stale = False
     warnings: list[str] = []
+    outside: list[str] = []
     if request.method == "GET":
         form.version.data = services.version_of(event)
     elif form.validate_on_submit() & form.check_when(required=False):
@@ -427,17 +444,29 @@ def postpone(event_id: int):
             services.check_fresh(event, form.version.data or "")
             warnings = services.postpone_warnings(event, start, end)
             if not warnings or form.save_anyway.data:
-                services.postpone(event, start, end, seen_version=form.version.data or "")
+                services.postpone(
+                    event,
+                    start,
+                    end,
+                    seen_version=form.version.data or "",
+                    outside_sessions=form.agenda.data or None,
+                )
                 db.session.commit()
                 flash("Postponed. Where and when it was first planned is kept.")
                 return redirect(url_for("events.detail", event_id=event.id))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
             stale = _refuse(form, exc, event)
+            outside = _outside(exc, event, form, event.timezone)
     status = 400 if form.errors or form.form_errors else (409 if warnings else 200)
     status = 409 if stale else status
     return render_template(
-        "events/postpone.html", project=event.project, event=event, form=form, warnings=warnings
+        "events/postpone.html",
+        project=event.project,
+        event=event,
+        form=form,
+        warnings=warnings,
+        outside=outside,
     ), status
 
 

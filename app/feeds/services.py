@@ -156,6 +156,7 @@ class Entry:
     categories: list[str] = field(default_factory=list)
     conference: str = ""
     conference_label: str = ""
+    related_to: str = ""  # a session's entry names its event's entry (RELATED-TO, parent)
 
 
 def display_title(kind: str, number: int | None, title: str) -> str:
@@ -292,23 +293,25 @@ def _entries_for(row, participants, sessions, experts, practices, domain, base) 
     about.append(f"Event page: {page}")
     about_text = "\n\n".join(about)
 
-    if not sessions:
-        if row.all_day:
-            first, last = _days(row.starts_at, row.ends_at, True, tz)
-            start, end = first, last + timedelta(days=1)
-        else:
-            start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
-        return [
-            Entry(
-                uid=f"event-{row.id}@{domain}",
-                summary=prefix + title,
-                start=start,
-                end=end,
-                description=about_text,
-                **common,
-            )
-        ]
-    entries = []
+    # The event's own entry is there for its whole life, sessions or not, so a subscribed
+    # calendar never loses it (nor an invitation that points at it); its sessions are
+    # entries of their own inside its span.
+    if row.all_day:
+        first, last = _days(row.starts_at, row.ends_at, True, tz)
+        start, end = first, last + timedelta(days=1)
+    else:
+        start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
+    event_uid = f"event-{row.id}@{domain}"
+    entries = [
+        Entry(
+            uid=event_uid,
+            summary=prefix + title,
+            start=start,
+            end=end,
+            description=about_text,
+            **common,
+        )
+    ]
     total = len(sessions)
     for number, session in enumerate(sessions, start=1):
         lines = [f"Session {number} of {total} of {title}."]
@@ -324,6 +327,7 @@ def _entries_for(row, participants, sessions, experts, practices, domain, base) 
                 start=session.starts_at.astimezone(tz),
                 end=session.ends_at.astimezone(tz),
                 description="\n".join(lines) + "\n\n" + about_text,
+                related_to=event_uid,
                 **common,
             )
         )
@@ -341,8 +345,8 @@ def to_component(entry: Entry) -> VEvent:
     component.add("created", entry.created)
     component.add("sequence", entry.sequence)
     component.add("summary", entry.summary)
-    component.add("dtstart", entry.start)
-    component.add("dtend", entry.end)
+    component.add("dtstart", unambiguous(entry.start))
+    component.add("dtend", unambiguous(entry.end))
     component.add("status", entry.status)
     component.add("location", entry.location)
     component.add("description", entry.description)
@@ -354,7 +358,21 @@ def to_component(entry: Entry) -> VEvent:
             vUri(entry.conference),
             parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": entry.conference_label},
         )
+    if entry.related_to:
+        component.add("related-to", entry.related_to)
     return component
+
+
+def unambiguous(value: datetime | date) -> datetime | date:
+    """A wall-clock time that happens twice (the repeated autumn hour) in UTC: given with
+    its TZID, vobject and icalendar read the first occurrence and ical.js and libical the
+    second. Every other time keeps its TZID, so clients show the event's zone."""
+    if (
+        isinstance(value, datetime)
+        and value.utcoffset() != value.replace(fold=1 - value.fold).utcoffset()
+    ):
+        return value.astimezone(UTC)
+    return value
 
 
 def render(spec: FeedSpec, entries: list[Entry]) -> bytes:

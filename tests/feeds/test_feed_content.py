@@ -108,13 +108,18 @@ def test_a_cancelled_event_stays_with_status_cancelled(app, client):
     assert entry["sequence"] == 2
 
 
-def test_an_event_with_sessions_is_one_entry_per_session(demo, client):
+def test_an_event_with_sessions_is_its_own_entry_and_one_per_session(demo, client):
     entries = _entries(client)
     thematic = db.session.scalar(select(Event).where(Event.number == 3))
     sessions = thematic.sessions
-    assert f"event-{thematic.id}@127.0.0.1" not in entries
+    event_uid = f"event-{thematic.id}@127.0.0.1"
+    assert entries[event_uid]["SUMMARY"] == "Thematic event #3"
+    assert entries[event_uid]["DTSTART"].dt == thematic.starts_at
+    assert entries[event_uid]["DTEND"].dt == thematic.ends_at
+    assert "Agenda:\n1. 16 Jun 2020, 09:30–11:00" in entries[event_uid]["DESCRIPTION"]
     for number, session in enumerate(sessions, start=1):
         entry = entries[f"session-{session.id}@127.0.0.1"]
+        assert entry["RELATED-TO"] == event_uid
         assert entry["SUMMARY"] == f"Thematic event #3 – {session.title}"
         assert str(entry["DESCRIPTION"]).startswith(f"Session {number} of 3 of Thematic event #3.")
         assert entry["SEQUENCE"] == thematic.revision == 3

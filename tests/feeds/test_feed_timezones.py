@@ -1,4 +1,4 @@
-"""Every client reads the same instant: vobject and ical.js, each applying the feed's own
+"""Every client reads the same instant: vobject, ical.js and libical, each applying the feed's own
 VTIMEZONEs, agree with zoneinfo for the five partners' zones, in winter and summer and
 around the daylight-saving changes, over several years."""
 
@@ -10,7 +10,12 @@ from icalendar import Calendar
 
 from app.feeds.vtimezone import build_vtimezone
 from tests import factories
-from tests.feeds.parsers import read_both, read_with_icaljs, read_with_vobject
+from tests.feeds.parsers import (
+    read_all,
+    read_with_icaljs,
+    read_with_libical,
+    read_with_vobject,
+)
 
 PARTNER_ZONES = [
     ("P1", "Genoa", "Europe/Rome"),
@@ -41,6 +46,17 @@ def _moments(year: int) -> list[datetime]:
     return [datetime(d.year, d.month, d.day, 10, 30) for d in days]
 
 
+def _repeated_hour(year: int, zone_name: str) -> list[datetime]:
+    """The :30 of the autumn hour that happens twice, as its first and its second occurrence
+    (the zone's own wall-clock hour: 02:30 in Budapest, 01:30 in London)."""
+    tz, day = ZoneInfo(zone_name), _last_sunday(year, 10)
+    for hour in range(24):
+        wall = datetime(year, 10, day.day, hour, 30)
+        if wall.replace(tzinfo=tz).utcoffset() != wall.replace(fold=1, tzinfo=tz).utcoffset():
+            return [wall, wall.replace(fold=1)]
+    raise AssertionError(f"no repeated hour in {zone_name} in {year}")
+
+
 def test_five_partner_zones_read_alike_across_daylight_saving_changes(app, client):
     project = factories.project()
     expected = {}
@@ -53,17 +69,49 @@ def test_five_partner_zones_read_alike_across_daylight_saving_changes(app, clien
                 )
                 start = wall.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
                 expected[f"event-{event.id}@127.0.0.1"] = (start, start + timedelta(hours=2))
+            # An hour long from either occurrence of the repeated hour: written in UTC.
+            for wall in _repeated_hour(year, zone_name):
+                start = wall.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
+                end = (start + timedelta(hours=1)).astimezone(ZoneInfo(zone_name))
+                event = factories.event(
+                    project, host, wall, end.replace(tzinfo=None), title=f"{city} {wall}"
+                )
+                expected[f"event-{event.id}@127.0.0.1"] = (start, start + timedelta(hours=1))
 
     body = client.get("/calendar.ics").data
-    entries = read_both(body)  # also: both parsers agree, every TZID is defined
+    entries = read_all(body)  # also: both parsers agree, every TZID is defined
 
     read = {uid: (entry["start"], entry["end"]) for uid, entry in entries.items()}
     assert read == expected
     # Sanity of the expectations themselves: summer and winter differ by the DST hour.
-    assert len(expected) == len(PARTNER_ZONES) * len(YEARS) * 6
+    assert len(expected) == len(PARTNER_ZONES) * len(YEARS) * 8
     text = body.decode()
     for _, _, zone_name in PARTNER_ZONES:
         assert f"TZID:{zone_name}\r\n" in text
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+def test_a_time_in_the_repeated_autumn_hour_is_written_in_utc(app, client, fold):
+    """02:30 on 29 Oct 2023 in Budapest happens twice; with its TZID, vobject would read the
+    first and ical.js and libical the second. In UTC all three read the stored instant."""
+    project = factories.project()
+    host = factories.partner(project, "NYI", "Nyíregyháza", "Europe/Budapest", country="HU")
+    wall = datetime(2023, 10, 29, 2, 30, fold=fold)
+    event = factories.event(project, host, wall, datetime(2023, 10, 29, 4, 0))
+    start = datetime(2023, 10, 29, 0 + fold, 30, tzinfo=UTC)
+    assert event.starts_at == start
+    body = client.get("/calendar.ics").data
+    assert f"DTSTART:20231029T0{fold}3000Z\r\n".encode() in body
+    assert b"DTEND;TZID=Europe/Budapest:20231029T040000\r\n" in body
+    entry = read_all(body)[f"event-{event.id}@127.0.0.1"]
+    assert (entry["start"], entry["end"]) == (start, datetime(2023, 10, 29, 3, tzinfo=UTC))
+    # What the TZID form would have made of it: libical reads the second occurrence.
+    with_tzid = body.replace(
+        f"DTSTART:20231029T0{fold}3000Z".encode(),
+        b"DTSTART;TZID=Europe/Budapest:20231029T023000",
+    )
+    misread = read_with_libical(with_tzid)["entries"][f"event-{event.id}@127.0.0.1"]["start"]
+    assert misread == datetime(2023, 10, 29, 1, 30, tzinfo=UTC)
 
 
 def test_each_partner_zone_is_one_standard_and_one_daylight_block_with_yearly_rules():
@@ -80,16 +128,20 @@ def test_each_partner_zone_is_one_standard_and_one_daylight_block_with_yearly_ru
 
 def test_demo_thematic_event_3_sessions_are_0830_to_1000_utc_in_both_parsers(demo, client):
     body = client.get("/calendar.ics").data
-    entries = read_both(body)
-    sessions = sorted(
-        (entry["start"], entry["end"])
-        for entry in entries.values()
+    entries = read_all(body)
+    thematic = {
+        uid: (entry["start"], entry["end"])
+        for uid, entry in entries.items()
         if entry["summary"].startswith("Thematic event #3")
-    )
+    }
+    sessions = sorted(span for uid, span in thematic.items() if uid.startswith("session-"))
     assert sessions == [
         (datetime(2020, 6, day, 8, 30, tzinfo=UTC), datetime(2020, 6, day, 10, 0, tzinfo=UTC))
         for day in (16, 17, 18)
     ]
+    # The event's own entry spans them all.
+    (event_span,) = (span for uid, span in thematic.items() if uid.startswith("event-"))
+    assert event_span[0] <= sessions[0][0] and sessions[-1][1] <= event_span[1]
     # All-day study visits are dates, the day after the last day as the end.
     visit = next(e for e in entries.values() if e["summary"].startswith("Study visit: Genoa"))
     assert (visit["start"], visit["end"]) == (date(2021, 7, 17), date(2021, 7, 18))
@@ -99,7 +151,7 @@ def test_all_day_event_spans_local_dates_whatever_the_zone(app, client):
     project = factories.project()
     tartu = factories.partner(project, "P4", zone="Europe/Tallinn")
     event = factories.event(project, tartu, date(2025, 3, 29), date(2025, 3, 31))
-    entries = read_both(client.get("/calendar.ics").data)
+    entries = read_all(client.get("/calendar.ics").data)
     entry = entries[f"event-{event.id}@127.0.0.1"]
     assert (entry["start"], entry["end"]) == (date(2025, 3, 29), date(2025, 4, 1))
 
@@ -129,7 +181,7 @@ def test_other_zones_fall_back_sensibly(app, client, zone_name, walls):
         start = wall.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
         expected[f"event-{event.id}@127.0.0.1"] = (start, start + timedelta(hours=1))
     body = client.get("/calendar.ics").data
-    entries = read_both(body)
+    entries = read_all(body)
     assert {uid: (e["start"], e["end"]) for uid, e in entries.items()} == expected
 
 
@@ -144,12 +196,12 @@ def test_the_parsers_apply_the_feeds_own_vtimezone(demo, client):
     body = client.get("/calendar.ics").data
     uid = _first_session_uid(body)
     wrong = body.replace(b"TZOFFSETTO:+0100", b"TZOFFSETTO:+0500")
-    for reader in (read_with_vobject, read_with_icaljs):
+    for reader in (read_with_vobject, read_with_icaljs, read_with_libical):
         entry = reader(wrong)["entries"][uid]
         assert entry["start"] == datetime(2020, 6, 16, 4, 30, tzinfo=UTC)
     undefined = body.replace(b"TZID:Europe/London", b"TZID:Europe/Elsewhere")
     with pytest.raises(AssertionError, match="TZIDs used without a VTIMEZONE|floating"):
-        read_both(undefined)
+        read_all(undefined)
 
 
 def test_icalendars_own_rdate_timezones_would_be_misread(demo, client):
@@ -180,4 +232,4 @@ def test_every_demo_feed_reads_alike_in_both_parsers(demo, client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert read_both(response.data), url
+        assert read_all(response.data), url

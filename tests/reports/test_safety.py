@@ -57,8 +57,8 @@ def test_hostile_text_loads_nothing_and_the_report_still_renders(demo, counting_
         EventSession(
             title=f"<iframe src='{base}/frame'></iframe>",
             description=f"<object data='{base}/object'></object>",
-            starts_at=local_to_utc(datetime(2020, 6, 19, 9, 30), "Europe/London"),
-            ends_at=local_to_utc(datetime(2020, 6, 19, 11, 0), "Europe/London"),
+            starts_at=local_to_utc(datetime(2020, 6, 18, 9, 30), "Europe/London"),
+            ends_at=local_to_utc(datetime(2020, 6, 18, 11, 0), "Europe/London"),
         )
     )
     db.session.commit()
