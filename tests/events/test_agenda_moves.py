@@ -21,7 +21,7 @@ from tests import factories
 def budapest(app):
     """A two-day seminar in Budapest on 26-27 March 2026, before the clocks go forward on
     the 29th, with a session each day."""
-    project = factories.project()
+    project = factories.project(years=8)
     host = factories.partner(project, "NYI", "Nyíregyháza", "Europe/Budapest", country="HU")
     event = factories.event(
         project, host, datetime(2026, 3, 26, 9), datetime(2026, 3, 27, 17), kind="thematic_event"
