@@ -26,8 +26,9 @@ def create_app(config: object | str | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import schema, template_helpers
+    from app import error_pages, schema, template_helpers
 
+    error_pages.init_app(app)
     schema.init_app(app)
     template_helpers.init_app(app)
     _register_blueprints(app)
