@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.enums import PracticeRole, TransferStage
+from app.input_rules import db_id
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -15,7 +16,7 @@ def options(pairs) -> list[SelectChoice]:
 
 class PracticeForm(FlaskForm):
     title = StringField("Title (at most 100 characters)")
-    owner_partner_id = SelectField("Owner partner (main institution)", coerce=int)
+    owner_partner_id = SelectField("Owner partner (main institution)", coerce=db_id)
     location = StringField("Location (city, region, country)")
     theme = StringField("Theme")
     summary = TextAreaField("Summary")
@@ -30,7 +31,7 @@ class PracticeForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    importer_partner_id = SelectField("Importing partner", coerce=int)
+    importer_partner_id = SelectField("Importing partner", coerce=db_id)
 
 
 class StageForm(FlaskForm):
@@ -39,7 +40,7 @@ class StageForm(FlaskForm):
 
 
 class EventPracticeForm(FlaskForm):
-    practice_id = SelectField("Good practice", coerce=int)
+    practice_id = SelectField("Good practice", coerce=db_id)
     role = SelectField(
         "Role at the event",
         choices=options(
