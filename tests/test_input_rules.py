@@ -9,7 +9,10 @@ import re
 import pytest
 
 from app.errors import DomainError
+from app.events.models import Event
+from app.extensions import db
 from app.input_rules import MAX_ID, NUL_MESSAGE, IdConverter, one_line, text_block, web_address
+from app.versioning import version_of
 from tests.test_roles_by_route import ANON, COORD, HOST, _request, build_world
 
 HUGE = str(MAX_ID + 1)  # 2**31: beyond PostgreSQL's INTEGER
@@ -150,6 +153,9 @@ CASES = [
 def test_hostile_request_gets_the_right_status(app, client, role, method, url, data, expected):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a bug answers 500 here instead of raising
     world = build_world()
+    if method == "POST" and url.startswith("/events/{event}/"):
+        # A form that changes the event carries the version it was loaded at.
+        data = {**data, "version": version_of(db.session.get(Event, world.event))}
     response = _request(client, world, role, method, url, data)
     assert response.status_code == expected, response.get_data(as_text=True)[:400]
 
