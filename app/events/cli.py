@@ -10,6 +10,7 @@ from app.errors import DomainError
 from app.events import services
 from app.extensions import db
 from app.partners.services import require_project
+from app.timezones import FOLDS, RepeatedTime, choose_fold
 
 events_cli = AppGroup("events", help="Events of the partnership.")
 
@@ -34,19 +35,26 @@ def _parse_when(text: str) -> datetime | date:
 @click.option("--timezone", help="IANA zone the event happens in; default: the host's.")
 @click.option("--with", "visitors", multiple=True, help="Participating partner code (repeat).")
 @click.option("--internal", is_flag=True, help="Not in the published programme.")
-def add(kind, title, host_code, start, end, timezone, visitors, internal) -> None:
+@click.option(
+    "--fold",
+    type=click.Choice(list(FOLDS)),
+    help="For a time that happens twice (the night clocks go back): which one.",
+)
+def add(kind, title, host_code, start, end, timezone, visitors, internal, fold) -> None:
     """Schedule an event; times are the event's local wall-clock times."""
     try:
         project = require_project()
         host = services.partner_by_code(project, host_code)
+        zone_name = timezone or host.timezone
+        start, end = (_chosen(_parse_when(text), zone_name, fold) for text in (start, end))
         event = services.create_event(
             project,
             kind=kind,
             title=title,
             host=host,
-            start=_parse_when(start),
-            end=_parse_when(end),
-            timezone=timezone or host.timezone,
+            start=start,
+            end=end,
+            timezone=zone_name,
             participants=[services.partner_by_code(project, code) for code in visitors],
             is_public=not internal,
         )
@@ -59,3 +67,13 @@ def add(kind, title, host_code, start, end, timezone, visitors, internal) -> Non
     )
     for warning in services.period_warnings(project, event.starts_at, event.timezone):
         click.echo(f"Note: {warning}", err=True)
+
+
+def _chosen(when: datetime | date, zone_name: str, fold: str | None) -> datetime | date:
+    """A time that happens twice needs --fold; other times pass unchanged."""
+    if not isinstance(when, datetime):
+        return when
+    try:
+        return choose_fold(when, zone_name, fold)
+    except RepeatedTime as exc:
+        raise DomainError(f"{exc.message} Pass --fold earlier or --fold later.") from None

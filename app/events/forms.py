@@ -30,7 +30,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.enums import EventFormat, EventKind, EventStatus, SessionKind
+from app.errors import DomainError
 from app.events.services import KEEP_OUTSIDE, REMOVE_OUTSIDE
+from app.input_rules import db_id
+from app.timezones import FOLDS, RepeatedTime, choose_fold, repeated_hour
 
 _ZONES: list[str] | None = None
 
@@ -51,6 +54,14 @@ class MultiCheckboxField(SelectMultipleField):
 class WhenMixin:
     """Start and end as dates with optional times; no times make an all-day event."""
 
+    # Shown only when a time given happens twice (the night the clocks go back).
+    fold = RadioField(
+        "This time happens twice: which one?",
+        choices=[("earlier", "The earlier"), ("later", "The later")],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
     def when(self):
         """(start, end) as datetimes when times are given, else dates; None if not given."""
         sd, st = self.start_date.data, self.start_time.data
@@ -60,7 +71,37 @@ class WhenMixin:
         ed = ed or sd
         if st is None and et is None:
             return sd, ed
-        return datetime.combine(sd, st or et), datetime.combine(ed, et or st)
+        fold = FOLDS.get(self.fold.data or "", 0)
+        start = datetime.combine(sd, st or et).replace(fold=fold)
+        return start, datetime.combine(ed, et or st).replace(fold=fold)
+
+    def check_repeated(self, zone_name: str) -> bool:
+        """Ask "the earlier or the later?" when a time given happens twice in `zone_name`."""
+        start, end = self.when()
+        if not isinstance(start, datetime):
+            return True
+        try:
+            for wall in (start, end):
+                labels = repeated_hour(wall, zone_name)
+                if labels:
+                    self.fold.choices = [
+                        ("earlier", f"The earlier ({labels[0]})"),
+                        ("later", f"The later ({labels[1]})"),
+                    ]
+                    choose_fold(wall, zone_name, self.fold.data or None, "fold")
+        except RepeatedTime as exc:
+            self.fold.errors = [*self.fold.errors, exc.message]
+            return False
+        except DomainError:
+            return True  # an unknown zone: the service says so
+        return True
+
+    def fill_fold(self, zone_name: str, *moments: datetime) -> None:
+        """Keep which of the two a stored time is, so saving the form unchanged keeps it."""
+        for local in moments:
+            if repeated_hour(local.replace(tzinfo=None), zone_name):
+                self.fold.data = "later" if local.fold else "earlier"
+                return
 
     def check_when(self, required: bool = True) -> bool:
         sd, st, ed, et = self.start_date, self.start_time, self.end_date, self.end_time
@@ -107,15 +148,15 @@ class EventForm(WhenMixin, FlaskForm):
     )
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=10_000)])
-    host = SelectField("Host partner", coerce=int)
-    participants = MultiCheckboxField("Visiting partners", coerce=int)
+    host = SelectField("Host partner", coerce=db_id)
+    participants = MultiCheckboxField("Visiting partners", coerce=db_id)
     timezone = SelectField("Time zone of the dates below", choices=[])
     start_date = DateField("First day", validators=[Optional()])
     start_time = TimeField("Start time", validators=[Optional()])
     end_date = DateField("Last day", validators=[Optional()])
     end_time = TimeField("End time", validators=[Optional()])
     format = SelectField("Format", choices=[(f.value, f.label) for f in EventFormat])
-    venue = SelectField("Venue", coerce=int, validators=[Optional()])
+    venue = SelectField("Venue", coerce=db_id, validators=[Optional()])
     location = StringField("Place (when no venue)", validators=[Optional(), Length(max=300)])
     online_platform = StringField("Online platform", validators=[Optional(), Length(max=80)])
     online_url = URLField(
@@ -175,7 +216,7 @@ class SessionForm(WhenMixin, FlaskForm):
     start_time = TimeField("From", validators=[Optional()])
     end_date = DateField("Until day (if later)", validators=[Optional()])
     end_time = TimeField("Until", validators=[Optional()])
-    experts = MultiCheckboxField("Experts", coerce=int)
+    experts = MultiCheckboxField("Experts", coerce=db_id)
     version = HiddenField()  # the event's when adding, the session's when editing
     submit = SubmitField("Add session")
 

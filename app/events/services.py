@@ -10,6 +10,7 @@ from app.enums import EventFormat, EventKind, EventStatus
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
+from app.input_rules import fits, one_line, text_block, web_address
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import day_bounds_utc, in_zone, local_to_utc, zone
 from app.upserts import save_pair
@@ -25,6 +26,11 @@ def partner_by_code(project: Project, code: str) -> Partner:
     return partner
 
 
+# Dates outside these years are typing mistakes; beyond them calendars and date arithmetic
+# fail, so no event or session is stored there.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
 def event_span(
     start: datetime | date, end: datetime | date, zone_name: str
 ) -> tuple[datetime, datetime, bool]:
@@ -35,8 +41,16 @@ def event_span(
     zone(zone_name)
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise DomainError("Give both start and end as dates, or both with a time.", "ends_at")
+    for day, field_name in ((start, "starts_at"), (end, "ends_at")):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise DomainError(
+                f"{day.year} is outside the years this programme plans for: "
+                f"give a date from {FIRST_YEAR} to {LAST_YEAR}.",
+                field_name,
+            )
     if isinstance(start, datetime):
-        starts_at, ends_at = local_to_utc(start, zone_name), local_to_utc(end, zone_name)
+        starts_at = local_to_utc(start, zone_name, "start_time")
+        ends_at = local_to_utc(end, zone_name, "end_time")
         if ends_at <= starts_at:
             raise DomainError("The end is before the start.", "ends_at")
         return starts_at, ends_at, False
@@ -68,14 +82,16 @@ def create_event(
     except ValueError:
         kinds = ", ".join(k.value for k in EventKind)
         raise DomainError(f"Unknown event kind {kind!r}: use one of {kinds}.", "kind") from None
-    if not title.strip():
+    title = fits(one_line(title), 200, "title")
+    if not title:
         raise DomainError("An event needs a title.", "title")
+    _clean_texts(fields)
     starts_at, ends_at, all_day = event_span(start, end, timezone)
     event = Event(
         project=project,
         kind=kind,
         number=number,
-        title=title.strip(),
+        title=title,
         host=host,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -89,6 +105,18 @@ def create_event(
     event.participants = sorted({host, *participants}, key=lambda p: p.code)
     db.session.add(event)
     return event
+
+
+def _clean_texts(fields: dict) -> None:
+    """Free text every feed and page can carry: no control characters; a link that is one."""
+    for name, limit in (("location", 300), ("online_platform", 80)):
+        if name in fields:
+            fields[name] = fits(one_line(fields[name]), limit, name)
+    if "description" in fields:
+        fields["description"] = text_block(fields["description"])
+    if "online_url" in fields:
+        link = web_address(fields["online_url"], "online_url", "The meeting link")
+        fields["online_url"] = fits(link, 500, "online_url")
 
 
 # --- Changing an event: the screens call these; each validates before it changes anything.
@@ -289,9 +317,10 @@ def update_event(
         except ValueError:
             raise DomainError(f"Unknown event kind {fields['kind']!r}.", "kind") from None
     if "title" in fields:
-        fields["title"] = (fields["title"] or "").strip()
+        fields["title"] = fits(one_line(fields["title"]), 200, "title")
         if not fields["title"]:
             raise DomainError("An event needs a title.", "title")
+    _clean_texts(fields)
     zone_name = fields.get("timezone", event.timezone)
     zone(zone_name)
     if start is not None or end is not None:
@@ -380,16 +409,15 @@ def move_online(
     """Hold the event online; the place it was planned at is kept."""
     check_fresh(event, seen_version)
     _require_open(event, "moved online")
-    url = (url or "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise DomainError("The meeting link must start with https://.", "online_url")
+    url = fits(web_address(url, "online_url", "The meeting link"), 500, "online_url")
+    platform = fits(one_line(platform), 80, "online_platform")
     if not event.original_location:
         event.original_location = event.place_with_address
     return _apply(
         event,
         {
             "format": EventFormat.ONLINE.value,
-            "online_platform": (platform or "").strip(),
+            "online_platform": platform,
             "online_url": url,
         },
     )
@@ -443,7 +471,7 @@ def add_session(
 def _session_values(event, title, kind, start, end, description, experts) -> dict:
     from app.enums import SessionKind
 
-    title = (title or "").strip()
+    title = fits(one_line(title), 300, "title")
     if not title:
         raise DomainError("A session needs a title.", "title")
     try:
@@ -459,7 +487,7 @@ def _session_values(event, title, kind, start, end, description, experts) -> dic
     return dict(
         title=title,
         kind=kind,
-        description=(description or "").strip(),
+        description=text_block(description),
         starts_at=starts_at,
         ends_at=ends_at,
         experts=list(experts),

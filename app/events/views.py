@@ -79,7 +79,7 @@ def list_events():
     filters = {k: v for k, v in request.args.items() if v}
     partner = next((p for p in partners if p.code == filters.get("partner")), None)
     period = None
-    if filters.get("semester", "").isdigit():
+    if filters.get("semester", "").isascii() and filters.get("semester", "").isdigit():
         try:
             period = project.period(int(filters["semester"]))
         except UnknownPeriod:
@@ -108,9 +108,13 @@ def _month_arg(text: str | None) -> date:
     if text:
         try:
             parsed = datetime.strptime(text, "%Y-%m")
-            return date(parsed.year, parsed.month, 1)
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:
+            # No event lies outside these years, and date arithmetic ends at year 1 and 9999.
+            if not services.FIRST_YEAR <= parsed.year <= services.LAST_YEAR:
+                abort(404)
+            return date(parsed.year, parsed.month, 1)
     today = datetime.now(UTC).date()
     return date(today.year, today.month, 1)
 
@@ -312,6 +316,8 @@ def create():
         if host is not None:
             can.require(can.can_host_events_for(host.id))
         if valid and host is not None:
+            valid = form.check_repeated(form.timezone.data or host.timezone)
+        if valid and host is not None:
             values, visitors = _form_values(form, partners)
             try:
                 warnings = _warnings(form, project, host, visitors, values)
@@ -356,6 +362,8 @@ def edit(event_id: int):
         host = db.session.get(Partner, form.host.data) if form.host.data else None
         if host is not None and host.id != event.host_partner_id:
             can.require(can.can_host_events_for(host.id))
+        if valid and host is not None:
+            valid = form.check_repeated(form.timezone.data or host.timezone)
         if valid and host is not None:
             values, visitors = _form_values(form, partners)
             try:
@@ -415,6 +423,7 @@ def _fill(form: EventForm, event: Event) -> None:
     else:
         form.end_date.data = local_end.date()
         form.start_time.data, form.end_time.data = local_start.time(), local_end.time()
+        form.fill_fold(event.timezone, local_start, local_end)
     form.format.data = event.format
     form.venue.data = event.venue_id or 0
     form.location.data = event.location
@@ -438,7 +447,11 @@ def postpone(event_id: int):
     outside: list[str] = []
     if request.method == "GET":
         form.version.data = services.version_of(event)
-    elif form.validate_on_submit() & form.check_when(required=False):
+    elif (
+        form.validate_on_submit()
+        & form.check_when(required=False)
+        & form.check_repeated(event.timezone)
+    ):
         start, end = form.when()
         try:
             services.check_fresh(event, form.version.data or "")
@@ -538,7 +551,7 @@ def add_session(event_id: int):
     can.require(can.can_edit_event(event))
     form = SessionForm()
     form.experts.choices = _people_choices(event)
-    if form.validate_on_submit() & form.check_times():
+    if form.validate_on_submit() & form.check_times() & form.check_repeated(event.timezone):
         start, end = form.when()
         experts = [db.session.get(Person, i) for i in form.experts.data or []]
         try:
@@ -585,7 +598,8 @@ def edit_session(event_id: int, session_id: int):
         form.start_date.data, form.start_time.data = start.date(), start.time()
         form.end_date.data, form.end_time.data = end.date(), end.time()
         form.experts.data = [p.id for p in session.experts]
-    elif form.validate_on_submit() & form.check_times():
+        form.fill_fold(event.timezone, start, end)
+    elif form.validate_on_submit() & form.check_times() & form.check_repeated(event.timezone):
         start, end = form.when()
         try:
             services.update_session(

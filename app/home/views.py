@@ -52,7 +52,7 @@ def dashboard():
     now = datetime.now(UTC)
     number = request.args.get("semester", "")
     if number:
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):
             abort(404)
         try:
             period = project.period(int(number))

@@ -6,6 +6,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app.enums import ActionStatus
+from app.input_rules import db_id
 from app.outcomes.services import CATEGORIES
 from app.practices.forms import options
 from app.versioning import VersionField
@@ -27,7 +28,7 @@ class ActionGroupForm(FlaskForm):
 class ActionForm(FlaskForm):
     title = StringField("Title")
     description = TextAreaField("Description")
-    inspired_by_practice_id = SelectField("Inspired by the good practice", coerce=int)
+    inspired_by_practice_id = SelectField("Inspired by the good practice", coerce=db_id)
     owner = StringField("Owner (who in the city carries it)")
     starts_on = DateField("Starts on", validators=[Optional()])
     ends_on = DateField("Ends on", validators=[Optional()])
@@ -44,7 +45,7 @@ class OutcomeForm(FlaskForm):
         ),
     )
     text = TextAreaField("Text")
-    indicator_id = SelectField("Indicator (for a figure)", coerce=int)
+    indicator_id = SelectField("Indicator (for a figure)", coerce=db_id)
     value = StringField("Value (for a figure)")
     period_number = SelectField("Reporting period (for a figure)", coerce=int)
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.enums import ActionStatus, OutcomeKind
 from app.errors import DomainError
 from app.extensions import db
+from app.input_rules import db_id
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Indicator, Outcome
 from app.partners.models import Partner, Project
 from app.upserts import flush_unique
@@ -136,7 +137,10 @@ def save_action(
     practice = None
     practice_id = data.get("inspired_by_practice_id") or None
     if practice_id:
-        practice = db.session.get(GoodPractice, int(practice_id))
+        try:
+            practice = db.session.get(GoodPractice, db_id(practice_id))
+        except (TypeError, ValueError):
+            practice = None
         if practice is None or practice.project_id != group.plan.partner.project_id:
             raise DomainError("Choose a good practice of this project.", "inspired_by_practice_id")
     if action is None:
@@ -194,7 +198,10 @@ def record_outcome(
     # flush the half-made outcome through the event's or action's collection.
     with db.session.no_autoflush:
         if kind == OutcomeKind.FIGURE:
-            indicator = db.session.get(Indicator, int(indicator_id)) if indicator_id else None
+            try:
+                indicator = db.session.get(Indicator, db_id(indicator_id))
+            except (TypeError, ValueError):
+                indicator = None
             if indicator is None or indicator.project_id != project.id:
                 raise DomainError("Choose the indicator the figure counts for.", "indicator_id")
             if value is None or str(value).strip() == "":

@@ -29,6 +29,7 @@ from app.auth.permissions import (
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Event
 from app.extensions import db
+from app.input_rules import db_id
 from app.outcomes import queries, services
 from app.outcomes.forms import (
     ActionForm,
@@ -237,7 +238,7 @@ def _record(project, target, back: str):
             text=data.get("text", ""),
             event=target if isinstance(target, Event) else None,
             action=target if isinstance(target, Action) else None,
-            indicator_id=data.get("indicator_id", type=int) or None,
+            indicator_id=data.get("indicator_id", type=db_id) or None,
             value=data.get("value"),
             period_number=data.get("period_number"),
         )

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.enums import PracticeRole, TransferStage
+from app.input_rules import db_id
 from app.versioning import VersionField
 
 
@@ -16,7 +17,7 @@ def options(pairs) -> list[SelectChoice]:
 
 class PracticeForm(FlaskForm):
     title = StringField("Title (at most 100 characters)")
-    owner_partner_id = SelectField("Owner partner (main institution)", coerce=int)
+    owner_partner_id = SelectField("Owner partner (main institution)", coerce=db_id)
     location = StringField("Location (city, region, country)")
     theme = StringField("Theme")
     summary = TextAreaField("Summary")
@@ -32,7 +33,7 @@ class PracticeForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    importer_partner_id = SelectField("Importing partner", coerce=int)
+    importer_partner_id = SelectField("Importing partner", coerce=db_id)
     happened_on = DateField("Taken up on", validators=[Optional()])
 
 
@@ -44,7 +45,7 @@ class StageForm(FlaskForm):
 
 
 class EventPracticeForm(FlaskForm):
-    practice_id = SelectField("Good practice", coerce=int)
+    practice_id = SelectField("Good practice", coerce=db_id)
     version = VersionField()  # the event's
     role = SelectField(
         "Role at the event",

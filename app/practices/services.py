@@ -13,6 +13,7 @@ from app.db_types import utcnow
 from app.enums import EventKind, EventStatus, PracticeRole, TransferStage
 from app.errors import DomainError
 from app.extensions import db
+from app.input_rules import db_id, one_line, web_address
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
 from app.upserts import flush_unique, save_pair
@@ -33,7 +34,7 @@ SHORT_LIMITS = {"theme": 120, "location": 200}
 
 def _partner_of(project: Project, partner_id) -> Partner:
     try:
-        partner = db.session.get(Partner, int(partner_id))
+        partner = db.session.get(Partner, db_id(partner_id))
     except (TypeError, ValueError):
         partner = None
     if partner is None or partner.project_id != project.id:
@@ -47,9 +48,10 @@ def _links(text: str) -> str:
         parts = urlsplit(line)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise DomainError(
-                f"“{line}” is not a web address: give one http(s):// address per line.",
+                f"“{one_line(line)}” is not a web address: give one http(s):// address per line.",
                 "links",
             )
+        web_address(line, "links", f"“{one_line(line)}”")
     return "\n".join(lines)
 
 
@@ -64,7 +66,7 @@ def save_practice(
     the version it was loaded at (see app.versioning)."""
     if practice is not None and seen_version is not None:
         check_version(practice, seen_version)
-    title = (data.get("title") or "").strip()
+    title = one_line(data.get("title"))
     if not title:
         raise DomainError("A good practice needs a title.", "title")
     if len(title) > TITLE_MAX:

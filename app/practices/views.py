@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_held
 from app.extensions import db
+from app.input_rules import db_id
 from app.partners.models import Partner
 from app.practices import queries, services
 from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
@@ -42,7 +43,7 @@ def _visible_practice(practice_id: int) -> GoodPractice:
 def practice_list():
     project = project_or_404()
     internal = can_see_internal()
-    owner_id = request.args.get("owner", type=int)
+    owner_id = request.args.get("owner", type=db_id)
     theme = request.args.get("theme", "")
     stage = request.args.get("stage", "")
     if stage and stage not in {s.value for s in TransferStage}:
@@ -169,7 +170,7 @@ def detail(practice_id: int):
 def add_transfer(practice_id: int):
     practice = db.session.get(GoodPractice, practice_id) or abort(404)
     form = TransferForm()
-    importer = db.session.get(Partner, request.form.get("importer_partner_id", type=int) or 0)
+    importer = db.session.get(Partner, request.form.get("importer_partner_id", type=db_id) or 0)
     if importer is None:
         flash("Choose the importing partner.", "error")
         return redirect(url_for("practices.detail", practice_id=practice_id))

@@ -1,0 +1,156 @@
+"""Error pages in the site's layout, and 503 while the database cannot be reached.
+
+An error page must not fail itself: the 503 page is rendered as for an anonymous visitor
+(the signed-in user is loaded from the database), and any page that cannot be rendered
+falls back to plain text. Calendar feeds get plain text, which calendar apps show as is.
+The engine's `pool_pre_ping` replaces dead connections, so the site recovers on its own
+once the database is back.
+"""
+
+from flask import Blueprint, Flask, current_app, g, render_template, request
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
+
+from app.extensions import db, login_manager
+
+bp = Blueprint("errors", __name__)
+
+RETRY_AFTER_SECONDS = 30
+
+UNAVAILABLE = (
+    "The database behind this site cannot be reached just now. Nothing you entered "
+    "before this page was lost. Try again in a minute."
+)
+
+
+def _wants_plain_text() -> bool:
+    return request.path.endswith(".ics")
+
+
+def _forget_user() -> None:
+    """Render as an anonymous visitor: finding the signed-in user would ask the database."""
+    g._login_user = login_manager.anonymous_user()
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the pool replaces it
+        pass
+
+
+def _page(status: int, title: str, message: str, headers: dict | None = None, offline=False):
+    headers = dict(headers or {})
+    if _wants_plain_text():
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return f"{title}. {message}\n", status, headers
+    if offline:
+        _forget_user()
+    try:
+        return render_template("errors/page.html", title=title, message=message), status, headers
+    except SQLAlchemyError:
+        # The layout asked the database about the user and failed: say it without the layout.
+        _rollback()
+        _forget_user()
+    try:
+        return render_template("errors/page.html", title=title, message=message), status, headers
+    except Exception:  # noqa: BLE001 - an error page must answer whatever else broke
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return f"{title}. {message}\n", status, headers
+
+
+# SQLite's primary result codes for "busy, locked, out of memory, I/O, disk full, cannot
+# open"; its other OperationalErrors ("no such table") are bugs, not outages.
+_SQLITE_UNAVAILABLE = {5, 6, 7, 10, 13, 14}
+# PostgreSQL's SQLSTATE classes for connection trouble, too many clients, shutting down.
+_POSTGRES_UNAVAILABLE = {"08", "53", "57"}
+
+
+def database_unreachable(error: Exception) -> bool:
+    """Errors that say the database is down or busy, not that our query is wrong."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _SQLITE_UNAVAILABLE
+    state = getattr(error.orig, "sqlstate", None)
+    return state is None or state[:2] in _POSTGRES_UNAVAILABLE
+
+
+@bp.app_errorhandler(BadRequest)
+def bad_request(error: BadRequest):
+    message = error.description
+    if not message or message == BadRequest.description:
+        message = "The request could not be read. Go back, check what you entered, and retry."
+    return _page(400, "This request could not be read", message)
+
+
+@bp.app_errorhandler(NotFound)
+def not_found(error: NotFound):
+    return _page(
+        404,
+        "Page not found",
+        "There is no page at this address. It may have been removed, or the link is mistyped.",
+    )
+
+
+@bp.app_errorhandler(DataError)
+def data_refused(error: DataError):
+    """A value the database refuses (out of range, malformed): the request's fault, 400."""
+    _rollback()
+    current_app.logger.warning("Database refused a value: %s", error.orig)
+    return _page(
+        400,
+        "This request could not be read",
+        "A value in the request is out of range or not allowed. Go back and check it.",
+    )
+
+
+@bp.app_errorhandler(DBAPIError)
+@bp.app_errorhandler(PoolTimeout)
+def database_error(error: SQLAlchemyError):
+    _rollback()
+    if not database_unreachable(error):
+        raise error  # a bug, not an outage: the 500 page below answers
+    current_app.logger.error("Database unreachable: %s", error)
+    return _page(
+        503,
+        "Temporarily unavailable",
+        UNAVAILABLE,
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        offline=True,
+    )
+
+
+@bp.app_errorhandler(InternalServerError)
+def server_error(error: InternalServerError):
+    _rollback()
+    original = getattr(error, "original_exception", None)
+    if original is not None and database_unreachable(original):
+        return database_error(original)
+    return _page(
+        500,
+        "Something went wrong",
+        "The page could not be shown because of an error on our side. It has been logged; "
+        "try again, and tell the coordinator if it keeps happening.",
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def other_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    # Keep what the error says in headers (Allow on 405, WWW-Authenticate on 401).
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    return _page(error.code, error.name, error.description or "", headers)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
