@@ -27,10 +27,12 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
+# The whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set; one worker
+# per core (pytest-xdist), each with its own databases. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check app tests bench config.py wsgi.py migrations/env.py
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check app tests bench config.py wsgi.py migrations/env.py

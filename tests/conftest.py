@@ -9,7 +9,7 @@ import os
 import pytest
 from flask import request_finished
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
@@ -27,11 +27,30 @@ def _fresh_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_postgres(url: str, worker: str | None) -> str:
+    """With pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's
+    (`test` -> `test_gw0`), created when missing; the suite wipes its schema."""
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory) -> dict[str, str]:
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"}
     if "postgresql" in BACKENDS:
-        urls["postgresql"] = os.environ["TEST_DATABASE_URL"]
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        urls["postgresql"] = _worker_postgres(os.environ["TEST_DATABASE_URL"], worker)
     return urls
 
 

@@ -122,7 +122,10 @@ def test_a_session_at_a_repeated_time_is_asked_about(client, budapest):
     asked = client.post(f"/events/{event.id}/sessions", data=data)
     assert asked.status_code == 400
     assert "02:15 happens twice" in asked.get_data(as_text=True)
-    saved = client.post(f"/events/{event.id}/sessions", data={**data, "fold": "earlier"})
+    saved = client.post(
+        f"/events/{event.id}/sessions",
+        data={**data, "fold": "earlier", "version": version_of(event)},
+    )
     assert saved.status_code == 302
     db.session.refresh(event)
     assert event.sessions[0].starts_at == datetime(2023, 10, 29, 0, 15, tzinfo=UTC)
