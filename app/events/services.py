@@ -1,7 +1,7 @@
 """Creating events from local wall-clock input; the CLI and the screens call these."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from blinker import Namespace
 from sqlalchemy import select
@@ -558,10 +558,12 @@ def _within(starts_at: datetime, ends_at: datetime, first: datetime, last: datet
 
 
 def _shift(instant: datetime, old_zone: str, new_zone: str, days: int) -> datetime:
-    """The same wall-clock time (and fold, for a repeated hour) `days` later, in UTC."""
+    """The same wall-clock time (and fold, for a repeated hour) `days` later, in UTC.
+
+    A time the clocks skip on the new day is refused (DomainError naming the gap)."""
     local = in_zone(instant, old_zone)
-    wall = datetime.combine(local.date() + timedelta(days=days), local.time(), zone(new_zone))
-    return wall.astimezone(UTC)
+    wall = datetime.combine(local.date() + timedelta(days=days), local.time().replace(tzinfo=None))
+    return local_to_utc(wall.replace(fold=local.fold), new_zone, "start_date")
 
 
 def _first_day(starts_at: datetime, zone_name: str) -> date:
@@ -573,14 +575,23 @@ def moved_agenda(
 ) -> list[tuple[EventSession, datetime, datetime]]:
     """Each session's instants once the event starts at `starts_at` in `zone_name`."""
     offset = (_first_day(starts_at, zone_name) - event.local_start.date()).days
-    return [
-        (
-            session,
-            _shift(session.starts_at, event.timezone, zone_name, offset),
-            _shift(session.ends_at, event.timezone, zone_name, offset),
-        )
-        for session in event.sessions
-    ]
+    moved = []
+    for session in event.sessions:
+        try:
+            moved.append(
+                (
+                    session,
+                    _shift(session.starts_at, event.timezone, zone_name, offset),
+                    _shift(session.ends_at, event.timezone, zone_name, offset),
+                )
+            )
+        except DomainError as exc:
+            raise DomainError(
+                f"The session “{session.title}” would move to a time that does not exist: "
+                f"{exc.message}",
+                exc.field,
+            ) from None
+    return moved
 
 
 def sessions_outside(
@@ -626,10 +637,13 @@ def _nearest_fit(
     if start < starts_at:
         days = range(max((first - day).days, 0), (last - day).days + 1)
     for shift in days:
-        moved = (
-            _shift(start, zone_name, zone_name, shift),
-            _shift(end, zone_name, zone_name, shift),
-        )
+        try:
+            moved = (
+                _shift(start, zone_name, zone_name, shift),
+                _shift(end, zone_name, zone_name, shift),
+            )
+        except DomainError:
+            continue  # those hours do not exist on that day (clocks go forward)
         if _within(*moved, starts_at, ends_at):
             return moved
     return None

@@ -231,6 +231,24 @@ def test_a_session_in_the_repeated_hour_takes_the_occurrence_given(app):
     )
 
 
+def test_a_session_moved_onto_a_time_the_clocks_skip_is_refused_with_the_gap_named(app):
+    """Budapest springs forward at 02:00 on 29 March 2026: a 02:30 session cannot go there."""
+    project = factories.project(years=8)
+    host = factories.partner(project, "NYI", "Nyíregyháza", "Europe/Budapest", country="HU")
+    event = factories.event(project, host, date(2026, 3, 22), date(2026, 3, 22))
+    services.add_session(
+        event, title="Night ride", start=datetime(2026, 3, 22, 2, 30), end=datetime(2026, 3, 22, 4)
+    )
+    db.session.commit()
+    before = (event.starts_at, event.revision, _local(event))
+    with pytest.raises(DomainError, match=r"Night ride.*02:30 does not exist") as refused:
+        services.postpone(event, date(2026, 3, 29), date(2026, 3, 29))
+    assert "clocks go from 02:00 to 03:00" in refused.value.message
+    db.session.rollback()
+    event = _reload(event)
+    assert (event.starts_at, event.revision, _local(event)) == before
+
+
 # --- The forms ask, listing the sessions, and save only once the user has chosen.
 
 
