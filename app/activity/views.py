@@ -12,6 +12,17 @@ from app.activity.models import ActivityEntry
 from app.activity.tracking import KIND_LABELS
 from app.auth import permissions as can
 from app.auth.models import User
+from app.enums import (
+    ActionStatus,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    OutcomeKind,
+    PracticeRole,
+    Role,
+    SessionKind,
+    TransferStage,
+)
 from app.errors import DomainError
 from app.events.models import Event, EventSession
 from app.extensions import db
@@ -182,11 +193,30 @@ def _history_helpers():
     return {"history_for": history_for, "activity_kinds": KIND_LABELS}
 
 
+#: Fields the log keeps as stored codes ("study_visit"), shown with the labels people read.
+VOCABULARIES = {
+    ("event", "kind"): EventKind,
+    ("event", "status"): EventStatus,
+    ("event", "format"): EventFormat,
+    ("session", "kind"): SessionKind,
+    ("transfer", "stage"): TransferStage,
+    ("transfer_stage", "stage"): TransferStage,
+    ("practice_event", "role"): PracticeRole,
+    ("action", "status"): ActionStatus,
+    ("outcome", "kind"): OutcomeKind,
+    ("account", "role"): Role,
+}
+
+
 @bp.app_template_filter("activity_value")
-def activity_value(value, zone_name: str = "UTC") -> str:
-    """A logged value for reading: instants in the reader's zone, lists joined."""
+def activity_value(value, zone_name: str = "UTC", kind: str = "", field: str = "") -> str:
+    """A logged value for reading: instants in the reader's zone, codes as their labels,
+    lists joined."""
     if value is None or value == "" or value == []:
         return "–"
+    vocabulary = VOCABULARIES.get((kind, field))
+    if vocabulary is not None and value in {member.value for member in vocabulary}:
+        return getattr(vocabulary(value), "label", value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from app.activity.models import ActivityEntry
 from app.activity.services import PAGE_SIZE
 from app.auth.models import User
+from app.events import services as events
 from app.extensions import db
 from app.outcomes import services as outcomes
 from app.versioning import version_of
@@ -78,6 +79,16 @@ def test_event_page_shows_who_changed_what_to_accounts_only(world, client):
     page = client.get(f"/events/{event.id}").text
     assert "innovation unit" in page  # the public event itself is shown
     assert 'id="history"' not in page and "gavle@example.org" not in page
+
+
+def test_the_history_reads_codes_as_their_labels(world, client):
+    event = _visit(world)
+    events.move_online(event, "Zoom", seen_version=version_of(event))
+    db.session.commit()
+    sign_in(client, "gavle@example.org")
+    history = _history(client.get(f"/events/{event.id}").text)
+    assert "In person" in history and "Online" in history
+    assert "in_person" not in history and "study_visit" not in history
 
 
 def test_practice_and_action_plan_pages_show_their_history(world, client):
