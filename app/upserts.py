@@ -3,25 +3,14 @@
 Reading first and inserting when nothing was found loses a race (both readers find
 nothing, the second insert breaks the key). `save_pair` inserts inside a savepoint and,
 when someone else inserted the key meanwhile, updates their row instead; it goes through
-the ORM so the activity log sees the change. `upsert` is the one-statement form for
-writes the log need not see.
+the ORM so the activity log sees the change. `flush_unique` turns a duplicate key on a
+plain insert into a refusal the user can read.
 """
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError
 from app.extensions import db
-
-_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-
-
-def upsert(model, keys: dict, values: dict) -> None:
-    """Insert `keys` + `values` into `model`'s table, or update `values` where `keys` exist."""
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(model).values(**keys, **values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
 
 
 def save_pair(model, keys: dict, values: dict):
