@@ -75,3 +75,9 @@ def user(
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def sign_in(client, email: str, password: str = "correct horse battery") -> None:
+    """Sign `client` in through the real form (tests run without CSRF tokens)."""
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]

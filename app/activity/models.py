@@ -9,7 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
 
-ACTIONS = ("created", "changed", "removed", "restored")
+CHANGE_ACTIONS = ("created", "changed", "removed", "restored")
+#: Security events (app.activity.security), kept beside the changes.
+SECURITY_EVENT_ACTIONS = (
+    "signed_in",
+    "sign_in_failed",
+    "locked",
+    "unlocked",
+    "signed_out",
+    "signed_out_all",
+    "password_changed",
+    "feed_reset",
+    "second_factor_on",
+    "second_factor_off",
+)
+ACTIONS = CHANGE_ACTIONS + SECURITY_EVENT_ACTIONS
 
 
 class ActivityEntry(db.Model):

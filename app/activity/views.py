@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.activity import services
 from app.activity.models import ActivityEntry
+from app.activity.security import SECURITY_ACTIONS
 from app.activity.tracking import KIND_LABELS
 from app.auth import permissions as can
 from app.auth.models import User
@@ -190,7 +191,11 @@ def _history_helpers():
             "form": FlaskForm(),
         }
 
-    return {"history_for": history_for, "activity_kinds": KIND_LABELS}
+    return {
+        "history_for": history_for,
+        "activity_kinds": KIND_LABELS,
+        "activity_actions": SECURITY_ACTIONS,
+    }
 
 
 #: Fields the log keeps as stored codes ("study_visit"), shown with the labels people read.
