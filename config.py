@@ -20,6 +20,9 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Served over https (SITE_URL says so, or FORCE_HTTPS=1 behind a TLS proxy): cookies are
+    # marked Secure and browsers are told to keep to https (HSTS). See app.https_settings.
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "") in ("1", "true", "yes")
     CHECK_SCHEMA = True
 
 

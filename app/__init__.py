@@ -19,6 +19,7 @@ def create_app(config: object | str | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    _https_settings(app)
 
     _import_models()
     db.init_app(app)
@@ -76,6 +77,15 @@ def _register_cli(app: Flask) -> None:
     for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli, report_cli):
         app.cli.add_command(group)
     app.cli.add_command(activity_cli)
+
+
+def _https_settings(app: Flask) -> None:
+    """`HTTPS` is true when the site is served over https; its cookies are then Secure."""
+    https = app.config["SITE_URL"].startswith("https://") or bool(app.config.get("FORCE_HTTPS"))
+    app.config["HTTPS"] = https
+    if https:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def _instance_secret(instance: Path) -> str:
