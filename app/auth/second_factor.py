@@ -233,9 +233,17 @@ def _require_password_and_code(user: User, password: str | None, code: str | Non
         raise DomainError("The second factor is off.", "code")
     if not user.check_password(password or ""):
         raise DomainError("Your password is wrong.", "password")
-    used = _check_code(user, code, utcnow())
+    now = utcnow()
+    code = _normalized(code)
+    pause = _pause_message(user, code, now)
+    if pause:
+        raise DomainError(pause, "code")
+    used = _check_code(user, code, now)
     if used is None:
+        _count_wrong_code(user, now)  # guesses here count as at sign-in: the same pause
+        db.session.commit()
         raise DomainError(WRONG_CODE, "code")
+    _forget_wrong_codes(user)
     return used
 
 
@@ -302,10 +310,45 @@ def end_sign_in() -> None:
 
 
 def paused_until(user: User, now: datetime) -> datetime | None:
+    """Until when app codes are refused after too many wrong codes; None if they are not."""
     if user.second_factor_failures < WRONG_CODES_BEFORE_PAUSE or not user.second_factor_failed_at:
         return None
     until = user.second_factor_failed_at + timedelta(minutes=PAUSE_MINUTES)
     return until if until > now else None
+
+
+def _pause_message(user: User, code: str, now: datetime) -> str | None:
+    """Why `code` is refused unchecked: an app code while they are paused."""
+    until = paused_until(user, now)
+    if until is None or not _is_authenticator_code(code):
+        return None
+    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    return (
+        f"Too many wrong codes for this account: app codes are refused for {minutes} "
+        "more minutes. A recovery code works now."
+    )
+
+
+def _count_wrong_code(user: User, now: datetime) -> int:
+    """One more wrong code for the account, counted in one UPDATE (parallel guesses all
+    count); returns the wrong codes in a row."""
+    failures = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            second_factor_failures=User.second_factor_failures + 1,
+            second_factor_failed_at=now,
+        )
+        .returning(User.second_factor_failures)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(user, ["second_factor_failures", "second_factor_failed_at"])
+    return failures
+
+
+def _forget_wrong_codes(user: User) -> None:
+    user.second_factor_failures = 0
+    user.second_factor_failed_at = None
 
 
 def complete_sign_in(pending: dict, code: str | None, now: datetime | None = None) -> User:
@@ -317,26 +360,12 @@ def complete_sign_in(pending: dict, code: str | None, now: datetime | None = Non
         end_sign_in()
         raise CodeRefused("Sign in again.", start_again=True)
     normalized = _normalized(code)
-    until = paused_until(user, now)
-    if until is not None and _is_authenticator_code(normalized):
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise CodeRefused(
-            f"Too many wrong codes for this account: app codes are refused for {minutes} "
-            "more minutes. A recovery code works now.",
-            paused=True,
-        )
+    pause = _pause_message(user, normalized, now)
+    if pause:
+        raise CodeRefused(pause, paused=True)
     used = _check_code(user, normalized, now)
     if used is None:
-        failures = db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(
-                second_factor_failures=User.second_factor_failures + 1,
-                second_factor_failed_at=now,
-            )
-            .returning(User.second_factor_failures)
-            .execution_options(synchronize_session=False)
-        ).scalar_one()
+        failures = _count_wrong_code(user, now)
         security.record("sign_in_failed", user, detail="wrong second-factor code")
         db.session.commit()
         if failures - int(pending.get("base", 0)) >= WRONG_CODES_PER_SIGN_IN:
@@ -347,8 +376,7 @@ def complete_sign_in(pending: dict, code: str | None, now: datetime | None = Non
                 start_again=True,
             )
         raise CodeRefused(WRONG_CODE)
-    user.second_factor_failures = 0
-    user.second_factor_failed_at = None
+    _forget_wrong_codes(user)
     security.record("signed_in", user, detail=f"password and {used}")
     db.session.commit()
     end_sign_in()

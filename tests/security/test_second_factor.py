@@ -237,6 +237,27 @@ def test_turning_it_off_needs_the_password_and_a_code(tartu, client):
     assert _password_step(client, "editor@example.org").headers["Location"] == "/account"
 
 
+def test_codes_guessed_on_the_account_page_count_too(tartu, client):
+    """A stolen session plus the password must not let one guess codes without end to turn
+    the second factor off (or to get recovery codes of one's own)."""
+    factories.user("editor@example.org", "partner", tartu)
+    _turned_on("editor@example.org")
+    _password_step(client, "editor@example.org")
+    _post(client, "/login/code", {"code": _code_now("editor@example.org")})
+    right = pyotp.TOTP(_row("editor@example.org").second_factor_key).at(
+        utcnow() + timedelta(seconds=30)
+    )
+    wrong = f"{(int(right) + 500_000) % 1_000_000:06d}"
+    for _ in range(second_factor.WRONG_CODES_BEFORE_PAUSE):
+        data = {"codes-password": PASSWORD, "codes-code": wrong}
+        assert _post(client, "/account/second-factor/recovery-codes", data).status_code == 400
+    paused = _post(
+        client, "/account/second-factor/off", {"off-password": PASSWORD, "off-code": right}
+    )
+    assert paused.status_code == 400 and "Too many wrong codes" in paused.text
+    assert _row("editor@example.org").has_second_factor
+
+
 def test_new_recovery_codes_replace_the_old_ones(tartu, client):
     factories.user("editor@example.org", "partner", tartu)
     old = _turned_on("editor@example.org")
