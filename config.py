@@ -24,6 +24,13 @@ class Config:
     # marked Secure and browsers are told to keep to https (HSTS). See app.https_settings.
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "") in ("1", "true", "yes")
     CHECK_SCHEMA = True
+    # Coordinators must switch the second factor (an authenticator app) on before anything
+    # else once they sign in.
+    REQUIRE_2FA_FOR_COORDINATORS = os.environ.get("REQUIRE_2FA_FOR_COORDINATORS", "") in (
+        "1",
+        "true",
+        "yes",
+    )
 
 
 class TestConfig(Config):

@@ -53,6 +53,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.activity.views import bp as activity_bp
+    from app.auth.second_factor_views import bp as second_factor_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
     from app.feeds.views import bp as feeds_bp
@@ -64,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, auth_bp, events_bp, feeds_bp, practices_bp, outcomes_bp, reports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(activity_bp)
+    app.register_blueprint(second_factor_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from app.activity.models import ActivityEntry
-from app.auth.models import User
+from app.auth.models import SECOND_FACTOR_COLUMNS, User
 from app.db_types import UTCDateTime, utcnow
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
@@ -151,8 +151,14 @@ TRACKED: dict[type, Tracked] = {
         lambda o: o.id,
         lambda o: ("account", o.id),
         lambda o: o.name or o.email,
-        hidden=frozenset({"failed_logins", "last_failed_login_at"}),
-        secret={"password_hash": "password", "feed_token": "private calendar address"},
+        # The second factor's columns: its security events say when it is switched on or off.
+        hidden=frozenset({"failed_logins", "last_failed_login_at", *SECOND_FACTOR_COLUMNS}),
+        secret={
+            "password_hash": "password",
+            "feed_token": "private calendar address",
+            "second_factor_key": "second factor",
+            "second_factor_pending_key": "second factor being set up",
+        },
     ),
 }
 

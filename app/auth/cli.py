@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.auth import services
+from app.auth import second_factor, services
 from app.enums import Role
 from app.errors import DomainError
 
@@ -54,3 +54,18 @@ def ensure_demo() -> None:
     click.echo("Sign in to the demo at /login with one of these accounts:")
     for line in lines:
         click.echo(f"  {line}")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_2fa(email: str) -> None:
+    """Turn off an account's second factor (a lost phone): it signs in with the password,
+    and may set the second factor up again from its account page."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the e-mail {email}.")
+    try:
+        second_factor.reset(user, actor="Command line")
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"The second factor of {user.email} is off; its recovery codes are gone.")

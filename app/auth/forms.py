@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app.versioning import VersionField
@@ -43,3 +43,32 @@ class TimezoneForm(FlaskForm):
     timezone = SelectField("Show times in", choices=[])
     version = VersionField()
     submit_zone = SubmitField("Save time zone")
+
+
+class SecondFactorCodeForm(FlaskForm):
+    """The code step of a sign-in: an authenticator code or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Give the code your app shows."), Length(max=40)],
+    )
+
+
+class SecondFactorConfirmForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired(message="Give the code your app shows."), Length(max=40)],
+    )
+    submit_confirm = SubmitField("Turn the second factor on")
+
+
+class SecondFactorChangeForm(FlaskForm):
+    """Turning the second factor off, or new recovery codes: password and a code."""
+
+    password = PasswordField(
+        "Password", validators=[DataRequired(message="Give your password."), Length(max=200)]
+    )
+    code = StringField(
+        "Code from the app, or a recovery code",
+        validators=[DataRequired(message="Give a code."), Length(max=40)],
+    )

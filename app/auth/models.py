@@ -13,6 +13,15 @@ from app.enums import Role, one_of
 from app.extensions import db
 from app.partners.models import Partner
 
+#: The user columns the second factor keeps (none of them is shown in the activity log).
+SECOND_FACTOR_COLUMNS = (
+    "second_factor_key",
+    "second_factor_pending_key",
+    "second_factor_last_step",
+    "second_factor_failures",
+    "second_factor_failed_at",
+)
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -45,6 +54,14 @@ class User(UserMixin, db.Model):
     # Checked by the account settings with app.versioning.save_if_unchanged, not by the
     # mapper: sign-ins write the row too and must not be refused.
     version: Mapped[int] = mapped_column(server_default="1", default=1)
+    # Second factor (app.auth.second_factor): the authenticator key once confirmed (on when
+    # set), the key being set up, the last time step accepted (no code is used twice) and
+    # wrong codes in a row.
+    second_factor_key: Mapped[str | None] = mapped_column(String(64))
+    second_factor_pending_key: Mapped[str | None] = mapped_column(String(64))
+    second_factor_last_step: Mapped[int | None] = mapped_column()
+    second_factor_failures: Mapped[int] = mapped_column(server_default="0", default=0)
+    second_factor_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner: Mapped[Partner | None] = relationship()
 
@@ -58,6 +75,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Signing in asks for an authenticator (or recovery) code after the password."""
+        return self.second_factor_key is not None
 
     @property
     def role_enum(self) -> Role:
@@ -77,3 +99,14 @@ class User(UserMixin, db.Model):
         if self.preferred_timezone:
             return self.preferred_timezone
         return self.partner.timezone if self.partner else None
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator; only its salted hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(128))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

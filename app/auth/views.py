@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth import services
+from app.auth import second_factor, services
 from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
 from app.errors import DomainError
@@ -44,6 +44,9 @@ def login():
             form.password.errors.append(refused.message)
             status = 429 if "Too many" in refused.message else 400
         else:
+            if user.has_second_factor:  # not signed in yet: the code comes first
+                second_factor.begin_sign_in(user, _safe_next(request.args.get("next")))
+                return redirect(url_for("second_factor.code"))
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
