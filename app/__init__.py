@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app import security_headers
 from app.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -36,6 +37,7 @@ def create_app(config: object | str | None = None) -> Flask:
     template_helpers.init_app(app)
     versioning.init_app(app)
     tracking.init_app(app)
+    security_headers.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     return app

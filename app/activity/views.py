@@ -30,6 +30,7 @@ from app.extensions import db
 from app.outcomes.models import ActionPlan, Attachment
 from app.outcomes.services import CATEGORIES
 from app.practices.models import GoodPractice
+from app.redirects import safe_next
 from app.template_helpers import format_local, reader_timezone
 from app.versioning import version_of
 
@@ -154,9 +155,7 @@ def confirm_evidence_removal(attachment_id: int):
     attachment = _row(Attachment, attachment_id) or abort(404)
     target = services.evidence_owner(attachment)
     can.require(can.can_add_evidence(target))
-    back = request.args.get("next") or ""
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = ""
+    back = safe_next(request.args.get("next"), default="")
     return render_template(
         "activity/confirm_evidence.html",
         attachment=attachment,

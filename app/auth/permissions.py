@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from app.enums import Role
+from app.redirects import safe_next
 
 
 def _user(user=None):
@@ -81,7 +82,7 @@ def require(allowed: bool) -> None:
         back = urlsplit(request.referrer or "")
         same_site = back.netloc == request.host
         target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
-        abort(redirect(url_for("auth.login", next=target or None)))
+        abort(redirect(url_for("auth.login", next=safe_next(target, default="") or None)))
     abort(403)
 
 

@@ -1,7 +1,5 @@
 """Sign in (throttled), sign out, and the account page."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -12,6 +10,7 @@ from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db, login_manager
+from app.redirects import safe_next
 from app.versioning import StaleEdit, refusal, version_of
 
 bp = Blueprint("auth", __name__)
@@ -22,13 +21,6 @@ login_manager.login_message = "Sign in to see this page."
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the sign-in page cannot redirect elsewhere."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,7 +40,7 @@ def login():
                 second_factor.begin_sign_in(user, _safe_next(request.args.get("next")))
                 return redirect(url_for("second_factor.code"))
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     elif form.errors:
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -1,7 +1,5 @@
 """iCal feeds: the public calendar, one event, a private feed per user, and its page."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Response,
@@ -21,6 +19,7 @@ from app.errors import DomainError
 from app.feeds import logmask, services
 from app.feeds import models as _models  # noqa: F401  (the feed_state table and its listener)
 from app.feeds.queries import the_project
+from app.redirects import safe_next
 
 bp = Blueprint("feeds", __name__)
 
@@ -117,9 +116,7 @@ def account_calendar():
 
 
 def _back(target: str | None) -> str:
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("feeds.account_calendar")
+    return safe_next(target, default=url_for("feeds.account_calendar"))
 
 
 @bp.get("/account/calendar/reset")

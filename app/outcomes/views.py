@@ -44,6 +44,7 @@ from app.partners.models import Partner, Person
 from app.practices.forms import options
 from app.practices.models import GoodPractice
 from app.practices.queries import practice_choices
+from app.redirects import safe_next
 from app.versioning import version_of
 from app.view_helpers import field_error, project_or_404, refuse
 
@@ -53,10 +54,7 @@ EVENT_PAGE_ENDPOINTS = ("events.detail", "events.show", "events.view", "events.e
 
 
 def _safe_back(default: str) -> str:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_next(request.form.get("next"), default=default)
 
 
 def _visible_event(event_id: int) -> Event:
@@ -458,7 +456,7 @@ def _too_large(_error):
     back = urlsplit(request.referrer or "")
     same_site = back.path.startswith("/") and back.netloc in ("", request.host)
     target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
-    return redirect(target or url_for("home.index")), 303
+    return redirect(safe_next(target)), 303
 
 
 # --- Attendance sheet -------------------------------------------------------------------

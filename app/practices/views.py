@@ -26,6 +26,7 @@ from app.practices import queries, services
 from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
 from app.practices.matrix import transfer_matrix, transfer_matrix_svg
 from app.practices.models import GoodPractice, Transfer
+from app.redirects import safe_next
 from app.versioning import refusal, version_of
 from app.view_helpers import field_error, project_or_404, refuse
 
@@ -236,9 +237,9 @@ def link_event(event_id: int):
     form.practice_id.choices = options(
         (p.id, p.title) for p in queries.practice_choices(event.project_id)
     )
-    back = request.form.get("next") or url_for("outcomes.event_page", event_id=event_id)
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("outcomes.event_page", event_id=event_id)
+    back = safe_next(
+        request.form.get("next"), default=url_for("outcomes.event_page", event_id=event_id)
+    )
     if not form.validate_on_submit():
         flash("Choose a good practice and its role at the event.", "error")
         return redirect(back)

@@ -55,13 +55,50 @@ def live_server(app, request):
     thread.join(timeout=5)
 
 
+# Chromium's own "Refused to execute inline script because it violates the following
+# Content Security Policy directive..." goes to its log, which Playwright does not pass on
+# as console messages; so an init script (which the policy does not apply to) writes every
+# `securitypolicyviolation` event of every frame to the console as well.
+CSP_SIGNS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+));
+"""
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    """A tab of a fresh context; any Content Security Policy violation it sees fails the
+    test (see `pytest_runtest_call`)."""
     context = browser.new_context(base_url=live_server, locale="en-GB")
     context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    violations = request.node.csp_violations = []
+
+    def note(text: str) -> None:
+        if any(sign in text for sign in CSP_SIGNS):
+            violations.append(text)
+
+    context.on("console", lambda message: note(message.text))
+    context.on("weberror", lambda error: note(str(error.error)))
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test that passed fails when its pages violated the Content Security
+    Policy (the console said so)."""
+    result = yield
+    tab = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if tab is not None and not tab.is_closed():
+        tab.wait_for_timeout(50)  # let the last console messages arrive
+    violations = getattr(item, "csp_violations", [])
+    if violations:
+        raise AssertionError("Content Security Policy violations:\n" + "\n".join(violations))
+    return result
 
 
 def sign_in(page, email: str, password: str = "correct horse battery") -> None:
@@ -74,7 +111,8 @@ def sign_in(page, email: str, password: str = "correct horse battery") -> None:
 
 def serious_accessibility_violations(page) -> list[str]:
     """Run axe-core in the page; return the serious and critical violations, described."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script> tag: the pages' policy refuses inline scripts.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document)")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return [
