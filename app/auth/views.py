@@ -37,7 +37,7 @@ def login():
             status = 429 if "Too many" in refused.message else 400
         else:
             if user.has_second_factor:  # not signed in yet: the code comes first
-                second_factor.begin_sign_in(user, _safe_next(request.args.get("next")))
+                second_factor.begin_sign_in(user, safe_next(request.args.get("next")))
                 return redirect(url_for("second_factor.code"))
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
