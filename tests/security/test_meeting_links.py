@@ -5,7 +5,7 @@ The public sees that there is a link ("Online — link for participants"); signe
 readers, the per-event feed when signed in and private feeds get the link itself.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pytest
@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from app.events.models import LINK_FOR_PARTICIPANTS, EventSession
 from app.extensions import db
+from app.feeds import services as feeds
 from app.practices.models import GoodPractice, PracticeEvent
 from app.timezones import local_to_utc
 from tests import factories
@@ -208,6 +209,17 @@ def test_no_cached_body_with_the_link_reaches_an_anonymous_reader(meetings, app)
     replay = stranger.get("/calendar.ics", headers={"If-None-Match": private.headers["ETag"]})
     assert replay.status_code == 200
     _assert_public_feed(replay.data, meetings, {"online", "hybrid"})
+
+
+def test_the_feed_cache_keeps_feeds_with_and_without_links_apart(meetings):
+    """Two feeds alike but for the meeting links are two cached bodies and two ETags."""
+    public = feeds.public_feed(meetings.online.project, None, None)
+    participants = replace(public, meeting_links=True)
+    with_links = feeds.feed_for(participants)
+    _assert_link_for_participants(with_links.body, meetings, {"online", "hybrid"})
+    without = feeds.feed_for(public, client_has=lambda etag, _: etag == with_links.etag)
+    assert without.body is not None and without.etag != with_links.etag
+    _assert_public_feed(without.body, meetings, {"online", "hybrid", "session"})
 
 
 # Every page the public may open: endpoint, address, what it must show (so that finding
