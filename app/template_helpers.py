@@ -5,6 +5,9 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
+from app.auth.permissions import can_see_meeting_link
+from app.events.models import MeetingLink
+from app.events.models import meeting_link as _meeting_link
 from app.timezones import in_zone
 
 
@@ -48,9 +51,15 @@ def reader_timezone() -> str | None:
     return None
 
 
+def meeting_link(event) -> MeetingLink | None:
+    """The event's meeting link as the current reader may have it (see `meeting_link`)."""
+    return _meeting_link(event.format, event.online_url, can_see_meeting_link())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["hhmm"] = format_time
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals["event_dates"] = event_dates
     app.jinja_env.globals["reader_timezone"] = reader_timezone
+    app.jinja_env.globals["meeting_link"] = meeting_link

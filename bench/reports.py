@@ -28,7 +28,8 @@ def _measure(events: int) -> dict:
 
     from app.extensions import db
     from app.partners.models import Project
-    from app.reports.render import html_to_pdf, report_html
+    from app.pdf import html_to_pdf
+    from app.reports.render import report_html
     from app.reports.services import build_report
     from tests.conftest import make_app
     from tests.reports.generated import generate

@@ -118,6 +118,12 @@ def can_add_evidence(target, user=None) -> bool:
     return can_edit_practice(target, user)
 
 
+def can_see_meeting_link(user=None) -> bool:
+    """An online event's meeting link: participants, that is any signed-in account (and a
+    private feed's owner); never the public page or the public feed."""
+    return is_signed_in(user)
+
+
 def can_view_event(event, user=None) -> bool:
     """Public events: everyone; internal ones: signed-in accounts only (others get 404)."""
     return bool(event.is_public) or can_see_internal(user)

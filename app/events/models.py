@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     CheckConstraint,
@@ -57,6 +58,23 @@ def kind_title(kind: str, number: int | None, title: str) -> str:
         title = title[typed.end() :]
     prefix = f"{label} #{number}" if number else label
     return f"{prefix}: {title}" if title else prefix
+
+
+LINK_FOR_PARTICIPANTS = "Online — link for participants"
+
+
+class MeetingLink(NamedTuple):
+    url: str  # the link itself; "" for a reader who may not have it
+    words: str  # what that reader is told instead
+
+
+def meeting_link(format: str, url: str, may_see: bool) -> MeetingLink | None:
+    """An event's meeting link as one reader gets it: the URL for participants (see
+    `can_see_meeting_link`), LINK_FOR_PARTICIPANTS for everyone else; None when the event
+    has no link or is held in person only (a link kept from before does not count)."""
+    if not url or format == EventFormat.IN_PERSON:
+        return None
+    return MeetingLink(url, "") if may_see else MeetingLink("", LINK_FOR_PARTICIPANTS)
 
 
 class Event(db.Model):

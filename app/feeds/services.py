@@ -23,9 +23,10 @@ from icalendar.prop import vDuration, vUri
 from sqlalchemy import select
 
 from app.auth.models import User, new_feed_token
+from app.auth.permissions import can_see_meeting_link
 from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
 from app.errors import DomainError
-from app.events.models import kind_title
+from app.events.models import kind_title, meeting_link
 from app.extensions import db
 from app.feeds import queries
 from app.feeds.queries import Scope
@@ -53,12 +54,14 @@ _PRACTICE_HEADINGS = {
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed: its events (scope) and how it introduces itself."""
+    """A feed: its events (scope), how it introduces itself, and whether its readers are
+    participants who get the meeting links (`can_see_meeting_link`)."""
 
     scope: Scope
     name: str
     description: str
     uid: str  # fixed per feed, never includes a secret
+    meeting_links: bool = False
 
 
 def site_domain() -> str:
@@ -90,7 +93,8 @@ def parse_partner(project: Project, code: str | None) -> Partner | None:
 
 
 def public_feed(project: Project, partner_code: str | None, kind: str | None) -> FeedSpec:
-    """The partnership's public events, optionally one partner's and/or one kind's."""
+    """The partnership's public events, optionally one partner's and/or one kind's; anyone
+    may read it, so it has no meeting links."""
     partner = parse_partner(project, partner_code)
     kind = parse_kind(kind)
     scope = Scope(project.id, partner_id=partner.id if partner else None, kind=kind)
@@ -124,16 +128,20 @@ def private_feed(project: Project, user, partner_code=None, kind=None) -> FeedSp
         name=public.name.replace(" events", " events, with internal ones", 1),
         description=public.description.replace("Public events", "Public and internal events"),
         uid=public.uid.replace("-public", f"-user-{user.id}", 1),
+        meeting_links=can_see_meeting_link(user),
     )
 
 
-def event_feed(project: Project, event_id: int, include_internal: bool) -> FeedSpec:
+def event_feed(
+    project: Project, event_id: int, include_internal: bool, meeting_links: bool
+) -> FeedSpec:
     scope = Scope(project.id, include_internal=include_internal, event_id=event_id)
     return FeedSpec(
         scope=scope,
         name=f"{project.acronym} event {event_id}",
         description=f"One event of {project.name}.",
         uid=f"calendar-{project.acronym.lower()}-event-{event_id}@{site_domain()}",
+        meeting_links=meeting_links,
     )
 
 
@@ -227,19 +235,22 @@ def build_entries(spec: FeedSpec) -> list[Entry]:
                 practices.get(row.id, ()),
                 domain,
                 base,
+                spec.meeting_links,
             )
         )
     return entries
 
 
-def _entries_for(row, participants, sessions, experts, practices, domain, base) -> list[Entry]:
+def _entries_for(
+    row, participants, sessions, experts, practices, domain, base, meeting_links
+) -> list[Entry]:
     tz = ZoneInfo(row.timezone)
     title = display_title(row.kind, row.number, row.title)
     cancelled = row.status == EventStatus.CANCELLED
     prefix = "Cancelled: " if cancelled else ""
     page = f"{base}/events/{row.id}"
     where = place(row)
-    online_link = row.online_url if row.format != EventFormat.IN_PERSON else ""
+    link = meeting_link(row.format, row.online_url, meeting_links)
     common = dict(
         stamp=row.updated_at,
         created=row.created_at,
@@ -248,7 +259,7 @@ def _entries_for(row, participants, sessions, experts, practices, domain, base) 
         location=where,
         url=page,
         categories=[EventKind(row.kind).label, EventFormat(row.format).label],
-        conference=online_link,
+        conference=link.url if link else "",
         conference_label=row.online_platform or "Online meeting",
     )
 
@@ -260,8 +271,10 @@ def _entries_for(row, participants, sessions, experts, practices, domain, base) 
         about.append(row.description.strip())
     about.append(f"When: {_span_words(row.starts_at, row.ends_at, row.all_day, row.timezone)}")
     about.append(f"Where: {where}")
-    if online_link:
-        about.append(f"Online link: {online_link}")
+    if link and link.url:
+        about.append(f"Online link: {link.url}")
+    elif link:
+        about.append(link.words)
     about.append(f"Host: {row.host_name} ({row.host_city})")
     visitors = [p for p in participants if p[1] != row.host_partner_id]
     if visitors:
@@ -456,7 +469,7 @@ def feed_for(
     match; when they do and the validator shows nothing changed, no feed is built.
     """
     validator = queries.validator(spec.scope)
-    key = (spec.scope, spec.uid, spec.name, site_url())
+    key = (spec, site_url())  # the whole spec: a feed with meeting links never serves one without
     cache = _cache()
     with _lock:
         cached = cache.get(key)

@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
-from app.auth.permissions import can_see_internal
+from app.auth.permissions import can_see_internal, can_see_meeting_link
 from app.errors import DomainError
 from app.feeds import logmask, services
 from app.feeds import models as _models  # noqa: F401  (the feed_state table and its listener)
@@ -84,13 +84,20 @@ def public_calendar():
 
 @bp.get("/events/<int:event_id>.ics")
 def event_calendar(event_id: int):
-    """One event (an internal one only for signed-in readers)."""
+    """One event (an internal one, and the meeting link, only for signed-in readers)."""
     project = _project_or_404()
     signed_in = can_see_internal()
-    spec = services.event_feed(project, event_id, include_internal=signed_in)
-    return _serve(
-        spec, f"event-{event_id}.ics", private=signed_in, missing=f"There is no event {event_id}."
+    spec = services.event_feed(
+        project, event_id, include_internal=signed_in, meeting_links=can_see_meeting_link()
     )
+    response = _serve(
+        spec,
+        f"event-{event_id}.ics",
+        private=signed_in or spec.meeting_links,
+        missing=f"There is no event {event_id}.",
+    )
+    response.vary.add("Cookie")  # what it holds depends on who is signed in
+    return response
 
 
 @bp.get("/calendar/private/<token>.ics")

@@ -482,9 +482,9 @@ def attendance_sheet(event_id: int):
         people=by_partner,
         blank_rows=3,
     )
-    from weasyprint import HTML
+    from app.pdf import html_to_pdf  # WeasyPrint loads in half a second: only for PDFs
 
-    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    pdf = html_to_pdf(html)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'inline; filename="attendance-sheet-event-{event.id}.pdf"'

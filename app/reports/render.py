@@ -1,74 +1,14 @@
-"""HTML to PDF with WeasyPrint, fetching nothing but the app's own static files.
-
-`StaticOnlyFetcher` is the only door WeasyPrint has to the outside: it serves files under
-app/static (addressed as `static:/...` or through the base URL) and `data:` URIs, and
-refuses everything else (file://, http(s)://, ftp, internal addresses) without opening a
-connection. A refused resource is simply missing from the PDF; the report still renders.
-"""
-
-import base64
-import logging
-import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+"""The semester report as HTML, and as a PDF through `app.pdf` (its static-only fetcher)."""
 
 from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from app.pdf import DEFAULT_VARIANT, html_to_pdf
 from app.reports import charts
 from app.reports.services import ROLE_LABELS, SemesterReport
 from app.timezones import in_zone
 
-STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
-STATIC_BASE = "static:/"  # the base URL the report's relative links resolve against
-
 # PDF variants the CLI offers. Default: PDF/UA-1 (tagged, accessible). PDF/A for archives.
 VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u")
-DEFAULT_VARIANT = "pdf/ua-1"
-
-log = logging.getLogger(__name__)
-
-
-class RefusedResource(ValueError):
-    pass
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves app/static and data: URIs; refuses every other URL (and logs the refusal)."""
-
-    def __init__(self, static_dir: Path = STATIC_DIR):
-        super().__init__(allowed_protocols=("static", "data"))
-        self.static_dir = static_dir.resolve()
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return self._data(url)
-        if scheme == "static":
-            return self._static(url)
-        self.refused.append(url)
-        log.info("report renderer refused %s", url[:200])
-        raise RefusedResource(f"The report loads only the app's own static files, not {url!r}")
-
-    def _static(self, url: str) -> URLFetcherResponse:
-        path = unquote(urlsplit(url).path).lstrip("/")
-        if path.startswith("static/"):
-            path = path[len("static/") :]
-        target = (self.static_dir / path).resolve()
-        if not target.is_file() or not target.is_relative_to(self.static_dir):
-            self.refused.append(url)
-            raise RefusedResource(f"No static file {path!r}")
-        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mime})
-
-    def _data(self, url: str) -> URLFetcherResponse:
-        header, _, payload = url[len("data:") :].partition(",")
-        parts = header.split(";")
-        mime = parts[0] or "text/plain"
-        body = base64.b64decode(payload) if "base64" in parts[1:] else unquote(payload).encode()
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
 def report_html(report: SemesterReport) -> str:
@@ -105,13 +45,6 @@ def report_html(report: SemesterReport) -> str:
         in_zone=in_zone,
         site_url=current_app.config.get("SITE_URL", ""),
     )
-
-
-def html_to_pdf(html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None) -> bytes:
-    """WeasyPrint alone (the benchmark's floor calls this too)."""
-    options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())
-    return document.write_pdf(**options)
 
 
 def render_pdf(report: SemesterReport, variant: str | None = DEFAULT_VARIANT) -> bytes:

@@ -92,7 +92,8 @@ def test_moved_online_the_place_is_the_platform_and_the_street_is_first_planned(
     services.move_online(event, "Zoom", "https://zoom.example/j/1")
     db.session.commit()
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert _where(page, "Where") == "Online (Zoom)"
+    # The public is told there is a link, not given it (tests/security/test_meeting_links.py).
+    assert _where(page, "Where") == "Online (Zoom) Online — link for participants"
     assert _where(page, "First planned") == "Tartu town hall, Tartu, Munga tn 12, Tartu"
     entry = _feed_entry(client, event.id)
     assert str(entry["LOCATION"]) == "Online (Zoom)"

@@ -131,8 +131,10 @@ def test_an_event_with_sessions_is_its_own_entry_and_one_per_session(demo, clien
     assert "Good practices studied:\n- Digital citizen folder (Genoa)" in visit["DESCRIPTION"]
 
 
-def test_online_link_is_in_the_description(app, client):
+def test_online_link_is_in_the_private_feeds_description(app, client):
+    """Participants' feeds carry the link (the public feed's side: tests/security)."""
     project, tartu, _ = _setup()
+    reader = factories.user("partner@example.org", role="partner", partner=tartu)
     event = factories.event(
         project,
         tartu,
@@ -142,7 +144,9 @@ def test_online_link_is_in_the_description(app, client):
         online_platform="Webex",
         online_url="https://meet.example.org/better-42",
     )
-    entry = _entries(client)[f"event-{event.id}@127.0.0.1"]
+    entry = _entries(client, f"/calendar/private/{reader.feed_token}.ics")[
+        f"event-{event.id}@127.0.0.1"
+    ]
     assert entry["LOCATION"] == "Online (Webex)"
     assert "Online link: https://meet.example.org/better-42" in entry["DESCRIPTION"]
     assert entry["CONFERENCE"] == "https://meet.example.org/better-42"

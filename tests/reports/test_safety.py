@@ -9,7 +9,8 @@ import pytest
 from app.events.models import EventSession
 from app.extensions import db
 from app.home.queries import the_project
-from app.reports.render import StaticOnlyFetcher, html_to_pdf, render_pdf
+from app.pdf import StaticOnlyFetcher, html_to_pdf
+from app.reports.render import render_pdf
 from app.reports.services import build_report
 from app.timezones import local_to_utc
 from tests.reports.conftest import pdf_text
