@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from itertools import count
 
+from app.auth import sign_ins
 from app.auth.models import User
 from app.events.services import create_event
 from app.extensions import db
@@ -81,3 +82,13 @@ def sign_in(client, email: str, password: str = "correct horse battery") -> None
     """Sign `client` in through the real form (tests run without CSRF tokens)."""
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def signed_in(session, user: User | int) -> None:
+    """Sign a test client in without the form: inside `client.session_transaction()`, put
+    Flask-Login's keys and a live sign-in (a `sign_in` row) in its session."""
+    user_id = user if isinstance(user, int) else user.id
+    session["_user_id"] = str(user_id)
+    session["_fresh"] = True
+    session[sign_ins.SESSION_KEY] = sign_ins.create(user_id)
+    db.session.commit()

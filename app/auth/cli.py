@@ -5,9 +5,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.auth import services
+from app.auth import services, sign_ins
 from app.enums import Role
 from app.errors import DomainError
+from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -54,3 +55,11 @@ def ensure_demo() -> None:
     click.echo("Sign in to the demo at /login with one of these accounts:")
     for line in lines:
         click.echo(f"  {line}")
+
+
+@users_cli.command("sessions-purge")
+def sessions_purge() -> None:
+    """Delete the sign-ins past SESSION_MAX_HOURS or SESSION_IDLE_MINUTES (sign-ins do it too)."""
+    purged = sign_ins.purge_expired()
+    db.session.commit()
+    click.echo(f"Removed {purged} expired session{'s' if purged != 1 else ''}.")
