@@ -1,5 +1,6 @@
 """Small factories for test data; each commits and returns the object."""
 
+from contextlib import nullcontext
 from datetime import date, datetime
 from itertools import count
 
@@ -84,11 +85,13 @@ def sign_in(client, email: str, password: str = "correct horse battery") -> None
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
-def signed_in(session, user: User | int) -> None:
+def signed_in(session, user: User | int, app=None) -> None:
     """Sign a test client in without the form: inside `client.session_transaction()`, put
-    Flask-Login's keys and a live sign-in (a `sign_in` row) in its session."""
+    Flask-Login's keys and a live sign-in (a `sign_in` row) in its session. Pass `app` when
+    no app context is pushed (a thread of its own)."""
     user_id = user if isinstance(user, int) else user.id
     session["_user_id"] = str(user_id)
     session["_fresh"] = True
-    session[sign_ins.SESSION_KEY] = sign_ins.create(user_id)
-    db.session.commit()
+    with app.app_context() if app is not None else nullcontext():
+        session[sign_ins.SESSION_KEY] = sign_ins.create(user_id)
+        db.session.commit()

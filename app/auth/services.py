@@ -170,7 +170,7 @@ def change_password(user: User, current: str, new: str, *, seen_version: str | N
         save_if_unchanged(User, user.id, seen_version, password_hash=scratch.password_hash)
     # Whoever knew the old password is signed out everywhere but here.
     ended = sign_ins.end_others(user)
-    security.record("password_changed", user, detail=f"{ended} other sessions signed out")
+    security.record("password_changed", user, detail=f"other sessions ended: {ended}")
     db.session.commit()
 
 

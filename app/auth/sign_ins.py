@@ -217,8 +217,8 @@ def purge_expired(now: datetime | None = None) -> int:
 
 
 def _check_sign_in():
-    """Before each request: judge the cookie's sign-in, keep a live one alive, and send an
-    ended one to the sign-in page with the reason."""
+    """Before each request: judge the cookie's sign-in, keep a live one alive, forget an
+    ended one, and send one past its time limit to the sign-in page with the reason."""
     for name in ("_login_user", "current_sign_in", "sign_in_expired"):
         # A request judges its own cookie (an app context shared by requests, as in the
         # tests, would otherwise keep the previous request's user).
@@ -261,8 +261,8 @@ def _check_sign_in():
         ),
         "error",
     )
-    if request.endpoint == "auth.login":
-        return None
+    if not expired or request.endpoint == "auth.login":
+        return None  # anonymous from here; pages for accounts send to sign-in themselves
     if request.method != "GET":  # the form is gone; coming back to a POST-only URL would fail
         return redirect(url_for("auth.login"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

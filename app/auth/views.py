@@ -71,7 +71,7 @@ def sign_out_others():
     """End every other session of this account; this one stays."""
     ended = sign_ins.end_others(current_user)
     security.record(
-        "signed_out_all", current_user, detail=f"{ended} other sessions; this one stays"
+        "signed_out_all", current_user, detail=f"other sessions ended: {ended}; this one stays"
     )
     db.session.commit()
     flash(f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''}).")
@@ -83,7 +83,7 @@ def sign_out_others():
 def sign_out_everywhere():
     """End every session of this account, this one too."""
     ended = sign_ins.end_all(current_user)
-    security.record("signed_out_all", current_user, detail=f"{ended} sessions, this one too")
+    security.record("signed_out_all", current_user, detail=f"sessions ended: {ended}, this one too")
     db.session.commit()
     logout_user()
     flash("You are signed out everywhere.")

@@ -61,7 +61,7 @@ def _simultaneously(threaded, user_id: int, posts: list[tuple[str, dict]]) -> li
         try:
             client = threaded.test_client()
             with client.session_transaction() as session:
-                factories.signed_in(session, user_id)
+                factories.signed_in(session, user_id, threaded)
             client.get("/")  # warm: the session and a connection, before the race
             barrier.wait(timeout=30)
             response = client.post(url, data=data)

@@ -270,7 +270,7 @@ def test_session_ends_and_secrets_changes_are_security_events(app, editor):
     entry = db.session.scalar(
         select(ActivityEntry).where(ActivityEntry.action == "password_changed")
     )
-    assert entry.changed_fields["detail"][1] == "1 other sessions signed out"
+    assert entry.changed_fields["detail"][1] == "other sessions ended: 1"
     assert "a new long one" not in entry.changes
 
 
