@@ -23,6 +23,10 @@ class Config:
     # Served over https (SITE_URL says so, or FORCE_HTTPS=1 behind a TLS proxy): cookies are
     # marked Secure and browsers are told to keep to https (HSTS). See app.https_settings.
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "") in ("1", "true", "yes")
+    # Sign in again after this long, however active (ASVS V3.3.2, level 2: 12 hours) ...
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # ... or after this long without a request (level 2: 30 minutes).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     CHECK_SCHEMA = True
     # Coordinators must switch the second factor (an authenticator app) on before anything
     # else once they sign in.

@@ -30,6 +30,7 @@ def create_app(config: object | str | None = None) -> Flask:
 
     from app import error_pages, input_rules, schema, template_helpers, versioning
     from app.activity import tracking
+    from app.auth import sign_ins
 
     input_rules.init_app(app)  # before the blueprints: their routes use its bounded `int`
     error_pages.init_app(app)
@@ -38,6 +39,7 @@ def create_app(config: object | str | None = None) -> Flask:
     versioning.init_app(app)
     tracking.init_app(app)
     security_headers.init_app(app)
+    sign_ins.init_app(app)  # after schema: its check reads the sign_in table
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -47,6 +49,7 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
     from app.activity import models as _activity  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.auth import sign_ins as _sign_ins  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401
     from app.partners import models as _partners  # noqa: F401

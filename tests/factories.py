@@ -1,8 +1,10 @@
 """Small factories for test data; each commits and returns the object."""
 
+from contextlib import nullcontext
 from datetime import date, datetime
 from itertools import count
 
+from app.auth import sign_ins
 from app.auth.models import User
 from app.events.services import create_event
 from app.extensions import db
@@ -81,3 +83,15 @@ def sign_in(client, email: str, password: str = "correct horse battery") -> None
     """Sign `client` in through the real form (tests run without CSRF tokens)."""
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def signed_in(session, user: User | int, app=None) -> None:
+    """Sign a test client in without the form: inside `client.session_transaction()`, put
+    Flask-Login's keys and a live sign-in (a `sign_in` row) in its session. Pass `app` when
+    no app context is pushed (a thread of its own)."""
+    user_id = user if isinstance(user, int) else user.id
+    session["_user_id"] = str(user_id)
+    session["_fresh"] = True
+    with app.app_context() if app is not None else nullcontext():
+        session[sign_ins.SESSION_KEY] = sign_ins.create(user_id)
+        db.session.commit()

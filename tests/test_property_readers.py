@@ -192,8 +192,7 @@ def _sign_in(client, user) -> None:
 
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 def _assert_readers_answer(client, project, coordinator, event: Event | None) -> None:

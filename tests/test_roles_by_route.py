@@ -105,6 +105,8 @@ ROUTES = [
         bad_input=True,
     ),
     Route("auth.logout", "POST", "/logout", SIGNED_IN),
+    Route("auth.sign_out_others", "POST", "/account/sign-out-others", SIGNED_IN),
+    Route("auth.sign_out_everywhere", "POST", "/account/sign-out-everywhere", SIGNED_IN),
     Route("auth.account", "GET", "/account", SIGNED_IN),
     Route("auth.account", "POST", "/account", SIGNED_IN, {"current_password": "x"}, bad_input=True),
     # The code step of a sign-in: without a right password first, everyone is sent to
@@ -718,8 +720,7 @@ def _request(client, world: World, role: str, method: str, url: str, data: dict)
     g.pop("_login_user", None)
     if role != ANON:
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.users[role])
-            session["_fresh"] = True
+            factories.signed_in(session, world.users[role])
     payload = {_format(k, world): _format(v, world) for k, v in data.items()}
     return client.open(_format(url, world), method=method, data=payload or None)
 

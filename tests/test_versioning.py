@@ -19,14 +19,14 @@ from app.outcomes.models import Action
 from app.practices import services as practices
 from app.practices.models import PracticeEvent, Transfer
 from app.versioning import version_of
+from tests import factories
 from tests.practices.world import PASSWORD, study_visit, world  # noqa: F401
 
 
 def sign_in(client, user: User) -> None:
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 @dataclass

@@ -5,9 +5,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.auth import second_factor, services
+from app.auth import second_factor, services, sign_ins
 from app.enums import Role
 from app.errors import DomainError
+from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -69,3 +70,11 @@ def reset_2fa(email: str) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"The second factor of {user.email} is off; its recovery codes are gone.")
+
+
+@users_cli.command("sessions-purge")
+def sessions_purge() -> None:
+    """Delete the sign-ins past SESSION_MAX_HOURS or SESSION_IDLE_MINUTES (sign-ins do it too)."""
+    purged = sign_ins.purge_expired()
+    db.session.commit()
+    click.echo(f"Removed {purged} expired session{'s' if purged != 1 else ''}.")

@@ -2,6 +2,8 @@
 
 from sqlalchemy import func, select
 
+from app.activity import security
+from app.auth import sign_ins
 from app.auth.models import User
 from app.enums import Role
 from app.errors import DomainError
@@ -144,7 +146,8 @@ def check_password_hash_dummy(password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str, *, seen_version: str | None = None) -> None:
-    """Change one's own password; the current one must be right. Commits.
+    """Change one's own password; the current one must be right. Ends the account's other
+    sessions (all of them outside a request). Commits.
 
     A form passes the account's version it was loaded at: the row is written only while it
     is still at that version (sign-ins write it too, so it is not mapper-versioned)."""
@@ -165,6 +168,9 @@ def change_password(user: User, current: str, new: str, *, seen_version: str | N
         scratch = User()
         scratch.set_password(new)
         save_if_unchanged(User, user.id, seen_version, password_hash=scratch.password_hash)
+    # Whoever knew the old password is signed out everywhere but here.
+    ended = sign_ins.end_others(user)
+    security.record("password_changed", user, detail=f"other sessions ended: {ended}")
     db.session.commit()
 
 

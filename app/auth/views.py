@@ -5,7 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth import second_factor, services
+from app.activity import security
+from app.auth import second_factor, services, sign_ins
 from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
 from app.errors import DomainError
@@ -20,7 +21,9 @@ login_manager.login_message = "Sign in to see this page."
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The account, only while the cookie's sign-in is live (app.auth.sign_ins)."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and sign_ins.is_current(user) else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,8 +52,36 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    security.record("signed_out", current_user)
+    sign_ins.end_current()
+    db.session.commit()
     logout_user()
     flash("You are signed out.")
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/account/sign-out-others")
+@login_required
+def sign_out_others():
+    """End every other session of this account; this one stays."""
+    ended = sign_ins.end_others(current_user)
+    security.record(
+        "signed_out_all", current_user, detail=f"other sessions ended: {ended}; this one stays"
+    )
+    db.session.commit()
+    flash(f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''}).")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, this one too."""
+    ended = sign_ins.end_all(current_user)
+    security.record("signed_out_all", current_user, detail=f"sessions ended: {ended}, this one too")
+    db.session.commit()
+    logout_user()
+    flash("You are signed out everywhere.")
     return redirect(url_for("home.index"))
 
 

@@ -22,6 +22,7 @@ from icalendar import Event as VEvent
 from icalendar.prop import vDuration, vUri
 from sqlalchemy import select
 
+from app.activity import security
 from app.auth.models import User, new_feed_token
 from app.auth.permissions import can_see_meeting_link
 from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
@@ -515,6 +516,7 @@ def user_by_feed_token(token: str) -> User | None:
 def reset_feed_token(user: User) -> str:
     """Give the user a new private feed URL; the old one answers 404 from now on."""
     user.feed_token = new_feed_token()
+    security.record("feed_reset", user)
     db.session.commit()
     return user.feed_token
 

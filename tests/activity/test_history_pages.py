@@ -27,8 +27,7 @@ def sign_in(client, email: str | None) -> None:
     with client.session_transaction() as session:
         session.clear()
         if email:
-            session["_user_id"] = str(_user(email).id)
-            session["_fresh"] = True
+            factories.signed_in(session, _user(email))
 
 
 def _visit(world, title="Study visit to Gävle"):

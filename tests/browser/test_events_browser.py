@@ -97,7 +97,7 @@ def test_coordinator_schedules_and_postpones_a_study_visit_partner_follows(accou
         _no_serious_violations(page, name)
 
     # A Tartu editor sees it in Tartu's zone, Genoa's local time beside it, and cannot edit.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     sign_in(page, "tartu@example.org")
     page.goto(f"/events/{event.id}")
     when = page.locator(".when").inner_text()

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.auth import sign_ins
 from app.auth.models import User
 from app.extensions import db
 from app.partners.models import Partner
@@ -10,9 +11,12 @@ from tests.browser.conftest import screenshot, serious_accessibility_violations
 
 
 def _signed_in_cookie(app, page, live_server, user) -> None:
-    """The session cookie the sign-in page would set (Flask-Login's `_user_id`)."""
+    """The session cookie the sign-in page would set (Flask-Login's `_user_id` and a live
+    sign-in)."""
     serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+    raw = sign_ins.create(user.id)
+    db.session.commit()
+    value = serializer.dumps({"_user_id": str(user.id), "_fresh": True, sign_ins.SESSION_KEY: raw})
     page.context.add_cookies([{"name": "session", "value": value, "url": live_server}])
 
 

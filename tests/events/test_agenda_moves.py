@@ -255,8 +255,7 @@ def test_a_session_moved_onto_a_time_the_clocks_skip_is_refused_with_the_gap_nam
 def _sign_in(client, user) -> None:
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 def _postpone_form(event: Event, **changes) -> dict:

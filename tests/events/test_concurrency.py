@@ -61,8 +61,7 @@ def _simultaneously(threaded, user_id: int, posts: list[tuple[str, dict]]) -> li
         try:
             client = threaded.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
-                session["_fresh"] = True
+                factories.signed_in(session, user_id, threaded)
             client.get("/")  # warm: the session and a connection, before the race
             barrier.wait(timeout=30)
             response = client.post(url, data=data)
@@ -167,7 +166,7 @@ def test_simultaneous_imports_of_one_practice_make_one_transfer(threaded, world)
 def test_a_post_without_version_is_refused_with_the_form_back(app, world, client):
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(world["coordinator"].id)
+        factories.signed_in(session, world["coordinator"])
     data = _edit(world, "Mine", "")
     del data["version"]
     before = version_of(_event(world))

@@ -44,8 +44,7 @@ def world(app):
 def sign_in(client, user) -> None:
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 def event_form(**changes) -> dict:

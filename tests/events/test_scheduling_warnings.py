@@ -45,8 +45,7 @@ def world(app, client):
     coordinator = factories.user("coord@example.org", "coordinator", genoa)
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(coordinator.id)
-        session["_fresh"] = True
+        factories.signed_in(session, coordinator)
     return {"project": project, "genoa": genoa, "tartu": tartu, "venue": venue, "clash": clash}
 
 

@@ -54,8 +54,7 @@ def test_the_invariant_check_can_fail(sessions, broken):
 def _sign_in(client, user) -> None:
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 def _event() -> Event:

@@ -27,8 +27,7 @@ def _sign_in(client, email="partner@example.org"):
 
     user = db.session.scalar(select(User).where(User.email == email))
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 def test_private_feed_has_public_and_internal_events(app, client):

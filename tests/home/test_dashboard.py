@@ -18,7 +18,7 @@ def _sign_in(client, role="funder") -> None:
     db.session.commit()
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        factories.signed_in(session, user)
 
 
 def _row(page: str, label: str) -> str:

@@ -31,8 +31,7 @@ def sign_in(client, email: str) -> None:
 
     user = db.session.scalar(select(User).where(User.email == email))
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.get_id())
-        session["_fresh"] = True
+        factories.signed_in(session, user)
 
 
 @pytest.fixture
