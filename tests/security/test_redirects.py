@@ -87,8 +87,7 @@ def assert_stays(response, expected: str, payload: str) -> None:
 
 def _sign_in_as(client, world, role: str) -> None:
     with client.session_transaction() as session:
-        session["_user_id"] = str(world.users[role])
-        session["_fresh"] = True
+        factories.signed_in(session, world.users[role])
 
 
 # --- The helper itself ------------------------------------------------------------------
