@@ -43,7 +43,13 @@ def test_attendance_sheet_ignores_the_host_header_and_fetches_nothing(
         project, tartu, datetime(2026, 3, 10, 10, 0), datetime(2026, 3, 10, 16, 0)
     )
     factories.user("tartu@example.org", role="partner", partner=tartu)
-    factories.sign_in(client, "tartu@example.org")
+    # Signed in under the hostile name too, so the test client sends the cookie with it.
+    response = client.post(
+        "/login",
+        data={"email": "tartu@example.org", "password": "correct horse battery"},
+        headers={"Host": hostile_host},
+    )
+    assert response.status_code == 302
 
     response = client.get(
         f"/events/{event.id}/attendance-sheet.pdf", headers={"Host": hostile_host}
