@@ -151,7 +151,6 @@ TRACKED: dict[type, Tracked] = {
         lambda o: o.id,
         lambda o: ("account", o.id),
         lambda o: o.name or o.email,
-        hidden=frozenset({"failed_logins", "last_failed_login_at"}),
         secret={"password_hash": "password", "feed_token": "private calendar address"},
     ),
 }

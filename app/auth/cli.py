@@ -54,3 +54,15 @@ def ensure_demo() -> None:
     click.echo("Sign in to the demo at /login with one of these accounts:")
     for line in lines:
         click.echo(f"  {line}")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+@click.option(
+    "--address", help="Also clear this client address's count across every e-mail (spraying)."
+)
+def unlock(email: str, address: str | None) -> None:
+    """Let EMAIL try to sign in again at once, from every address; logged."""
+    cleared = services.unlock(email, address)
+    known = "" if services.find_user(email) else " (no account has this e-mail)"
+    click.echo(f"{email.strip().lower()} may sign in again{known}: {cleared} counter(s) cleared.")

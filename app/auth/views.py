@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.activity import security
 from app.auth import services
 from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
@@ -36,19 +37,23 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.check_sign_in(form.email.data, form.password.data)
         except services.SignInRefused as refused:
             form.password.errors.append(refused.message)
-            status = 429 if "Too many" in refused.message else 400
+            status = refused.status
+            if refused.retry_after:
+                headers["Retry-After"] = str(refused.retry_after)
         else:
             login_user(user)
+            security.record("signed_in", user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
