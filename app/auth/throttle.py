@@ -113,6 +113,13 @@ class DatabaseStore:
     """Counters in the `sign_in_throttle` table; each call commits its own transaction."""
 
     def reserve(self, key: str, limit: int, email: str | None, now: datetime) -> Reservation:
+        for _ in range(3):  # again when a right password or an unlock removed the row meanwhile
+            reservation = self._reserve(key, limit, email, now)
+            if reservation is not None:
+                return reservation
+        return Reservation(key, False, wait=timedelta(seconds=1))
+
+    def _reserve(self, key, limit, email, now) -> Reservation | None:
         table = SignInThrottle.__table__
         insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         db.session.execute(
@@ -133,6 +140,8 @@ class DatabaseStore:
         if row is None:
             until = db.session.scalar(select(table.c.waits_until).where(table.c.key == key))
             db.session.commit()
+            if until is None:
+                return None
             return Reservation(key, False, wait=max(until - now, timedelta(seconds=1)))
         db.session.commit()
         return Reservation(key, True, row.failures, wait_after(row.failures, limit))
@@ -291,7 +300,8 @@ def begin(email: str | None, address: str | None, now: datetime | None = None) -
     """Reserve an attempt for `email` from `address`, or raise Throttled with the wait.
 
     The e-mail-and-address key is asked first, so attempts it refuses do not count
-    against the address across e-mails."""
+    against the address across e-mails; an attempt the address refuses stays counted for
+    the e-mail from that address (only there)."""
     now = now or utcnow()
     backend = store()
     account = backend.reserve(account_key(email, address), MAX_FAILURES, email_hash(email), now)

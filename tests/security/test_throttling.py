@@ -8,7 +8,6 @@ grow; the unlock command; Redis counters shared by two app servers.
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -169,7 +168,8 @@ def _answer(response, email: str) -> tuple:
     return response.status_code, response.headers.get("Retry-After"), body
 
 
-def test_unknown_and_known_emails_answer_alike_at_every_attempt(app, client):
+def test_unknown_and_known_emails_answer_alike_at_every_attempt(app, client, clock):
+    """At the same moments (the clock is stopped, so Retry-After compares too)."""
     factories.user("coordinator@example.org")
     known, unknown = [], []
     timings = {"known": [], "unknown": []}
@@ -186,10 +186,11 @@ def test_unknown_and_known_emails_answer_alike_at_every_attempt(app, client):
     assert WRONG in known[0][2]
     assert "Too many sign-in attempts from here. Try again in 1 minute." in known[-1][2]
     assert known[-1][1] is not None and 0 < int(known[-1][1]) <= 60
-    # A password is hashed for an unknown e-mail too, so it is not answered much faster.
+    # A password is hashed for an unknown e-mail too, so it is not answered much faster
+    # (the quickest of each: a busy machine only ever adds time).
     checked = slice(0, MAX_FAILURES)
-    fast_unknown = statistics.median(timings["unknown"][checked])
-    assert fast_unknown > statistics.median(timings["known"][checked]) / 3
+    quickest = {kind: min(spans[checked]) for kind, spans in timings.items()}
+    assert quickest["unknown"] > quickest["known"] / 3, quickest
     # Failures are logged for both; the store keeps neither e-mail.
     assert [e.label for e in entries("sign_in_failed")].count("coordinator@example.org") == 5
     stored = " ".join(
