@@ -146,12 +146,16 @@ class DatabaseStore:
         db.session.commit()
         return Reservation(key, True, row.failures, wait_after(row.failures, limit))
 
-    def give_back(self, key: str) -> None:
+    def give_back(self, key: str, limit: int) -> None:
         table = SignInThrottle.__table__
+        below = table.c.failures - 1 < limit  # then the wait this attempt started goes too
         db.session.execute(
             update(table)
             .where(table.c.key == key, table.c.failures > 0)
-            .values(failures=table.c.failures - 1)
+            .values(
+                failures=table.c.failures - 1,
+                waits_until=case((below, null()), else_=table.c.waits_until),
+            )
         )
 
     def reset(self, key: str) -> None:
@@ -208,8 +212,11 @@ if n - limit < 20 then wait = math.min(tonumber(ARGV[3]) * 2 ^ (n - limit), wait
 redis.call('SET', KEYS[2], '1', 'PX', wait)
 return {1, n, wait}
 """
+# KEYS: counter, wait marker. ARGV: limit.
 _GIVE_BACK_LUA = """
-if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  if redis.call('DECR', KEYS[1]) < tonumber(ARGV[1]) then redis.call('DEL', KEYS[2]) end
+end
 """
 
 
@@ -235,8 +242,8 @@ class RedisStore:
         wait = timedelta(milliseconds=int(wait_ms)) if wait_ms else None
         return Reservation(key, bool(allowed), int(failures), wait)
 
-    def give_back(self, key: str) -> None:
-        self._give_back(keys=self._names(key)[:1])
+    def give_back(self, key: str, limit: int) -> None:
+        self._give_back(keys=self._names(key), args=[limit])
 
     def reset(self, key: str) -> None:
         self.client.delete(*self._names(key))
@@ -320,7 +327,7 @@ def succeeded(attempt: Attempt) -> None:
     longer counts against the address. The caller commits."""
     backend = store()
     backend.reset(attempt.account.key)
-    backend.give_back(attempt.address.key)
+    backend.give_back(attempt.address.key, ADDRESS_MAX_FAILURES)
 
 
 def forget(email: str | None, address: str | None = None) -> int:
