@@ -35,6 +35,13 @@ class Config:
         "true",
         "yes",
     )
+    # Sign-in throttling keeps its counters in Redis when this is set (redis://host:6379/0),
+    # else in the database. See app/auth/throttle.py.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "partnership:sign-in:")
+    # Behind N reverse proxies, trust N X-Forwarded-For/-Proto hops for the client address
+    # (throttling and the log key on it); 0 when the app is reached directly.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
 
 class TestConfig(Config):
@@ -42,3 +49,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None  # tests that use Redis say so

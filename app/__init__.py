@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security_headers
 from app.extensions import csrf, db, login_manager, migrate
@@ -21,6 +22,7 @@ def create_app(config: object | str | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     _https_settings(app)
+    _behind_proxies(app)
 
     _import_models()
     db.init_app(app)
@@ -50,6 +52,7 @@ def _import_models() -> None:
     from app.activity import models as _activity  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sign_ins as _sign_ins  # noqa: F401
+    from app.auth import throttle as _throttle  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401
     from app.partners import models as _partners  # noqa: F401
@@ -93,6 +96,14 @@ def _https_settings(app: Flask) -> None:
     if https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX_HOPS reverse proxies, take the client address and scheme from their
+    X-Forwarded-For/-Proto headers (sign-in throttling and the log key on the address)."""
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -37,8 +37,6 @@ _NOT_COMPARED = frozenset(
         "original_location",
         "password_hash",
         "feed_token",
-        "failed_logins",
-        "last_failed_login_at",
     }
 )
 # How a refusal names a column, where its name is not the word users know.

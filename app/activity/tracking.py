@@ -152,7 +152,7 @@ TRACKED: dict[type, Tracked] = {
         lambda o: ("account", o.id),
         lambda o: o.name or o.email,
         # The second factor's columns: its security events say when it is switched on or off.
-        hidden=frozenset({"failed_logins", "last_failed_login_at", *SECOND_FACTOR_COLUMNS}),
+        hidden=frozenset(SECOND_FACTOR_COLUMNS),
         secret={
             "password_hash": "password",
             "feed_token": "private calendar address",

@@ -78,3 +78,15 @@ def sessions_purge() -> None:
     purged = sign_ins.purge_expired()
     db.session.commit()
     click.echo(f"Removed {purged} expired session{'s' if purged != 1 else ''}.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+@click.option(
+    "--address", help="Also clear this client address's count across every e-mail (spraying)."
+)
+def unlock(email: str, address: str | None) -> None:
+    """Let EMAIL try to sign in again at once, from every address; logged."""
+    cleared = services.unlock(email, address)
+    known = "" if services.find_user(email) else " (no account has this e-mail)"
+    click.echo(f"{email.strip().lower()} may sign in again{known}: {cleared} counter(s) cleared.")

@@ -48,8 +48,6 @@ class User(UserMixin, db.Model):
     # Secret part of the private calendar feed URL; resetting it kills the old URL.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Checked by the account settings with app.versioning.save_if_unchanged, not by the
     # mapper: sign-ins write the row too and must not be refused.

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.activity import security
-from app.auth import sign_ins
+from app.auth import sign_ins, throttle
 from app.auth.models import User
 from app.enums import Role
 from app.errors import DomainError
@@ -72,65 +72,70 @@ def ensure_demo_accounts(accounts, path) -> list[str]:
     return [f"{email}  {known[email]}  ({labels[email]})" for email in labels if email in known]
 
 
-# --- Signing in, throttled against guessing; changing one's own password.
-
-MAX_FAILED_LOGINS = 5
-LOCKOUT_MINUTES = 15
+# --- Signing in, throttled against guessing (app.auth.throttle); changing one's password.
 
 
 class SignInRefused(Exception):
-    """Wrong credentials, or too many recent failures (message says which, for the form)."""
+    """Wrong credentials (400), or too many attempts from here (429, with the seconds to
+    wait); the same for an e-mail with an account and one without."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, status: int = 400, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
+        self.status = status
+        self.retry_after = retry_after
 
 
 WRONG_CREDENTIALS = "E-mail or password is wrong."
 
 
-def locked_until(user: User, now=None):
-    """When a throttled account may try again, or None if it may try now."""
-    from datetime import timedelta
-
-    from app.db_types import utcnow
-
-    if user.failed_logins < MAX_FAILED_LOGINS or user.last_failed_login_at is None:
-        return None
-    until = user.last_failed_login_at + timedelta(minutes=LOCKOUT_MINUTES)
-    return until if until > (now or utcnow()) else None
-
-
 def check_sign_in(email: str, password: str, now=None) -> User:
     """The account for these credentials, or SignInRefused.
 
-    After MAX_FAILED_LOGINS failures in a row, the account refuses every attempt (even a
-    right password) for LOCKOUT_MINUTES after the last failure; each failure restarts it.
-    """
-    from app.db_types import utcnow
-
-    now = now or utcnow()
+    The attempt is counted before the password is checked (app.auth.throttle), for the
+    e-mail from this client address and for the address; a refused or failed attempt is
+    committed with its security events before SignInRefused is raised."""
+    address = security.client_address()
+    try:
+        attempt = throttle.begin(email, address, now)
+    except throttle.Throttled as wait:
+        minutes = f"{wait.minutes} minute{'s' if wait.minutes != 1 else ''}"
+        raise SignInRefused(
+            f"Too many sign-in attempts from here. Try again in {minutes}.",
+            status=429,
+            retry_after=wait.retry_after,
+        ) from None
     user = find_user(email or "")
     if user is None or not user.is_active:
         # Same work as a real check, so timing does not tell which e-mails have accounts.
         check_password_hash_dummy(password)
-        raise SignInRefused(WRONG_CREDENTIALS)
-    until = locked_until(user, now)
-    if until is not None:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise SignInRefused(
-            f"Too many failed sign-ins for this account. Try again in {minutes} minutes."
-        )
-    if not user.check_password(password or ""):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        user.last_failed_login_at = now
+        user, right = None, False
+    else:
+        right = user.check_password(password or "")
+    if right:
+        throttle.succeeded(attempt)
         db.session.commit()
-        raise SignInRefused(WRONG_CREDENTIALS)
-    if user.failed_logins:
-        user.failed_logins = 0
-        user.last_failed_login_at = None
-        db.session.commit()
-    return user
+        return user
+    security.record("sign_in_failed", user)
+    for reservation, scope in ((attempt.account, "this e-mail"), (attempt.address, "any e-mail")):
+        if reservation.starts_wait:
+            minutes = int(reservation.wait.total_seconds() // 60)
+            detail = f"sign-ins to {scope} from this address wait {minutes} min"
+            security.record("locked", user, detail=detail)
+    db.session.commit()
+    raise SignInRefused(WRONG_CREDENTIALS)
+
+
+def unlock(email: str, address: str | None = None) -> int:
+    """Let `email` try to sign in again from every address (and `address` for every
+    e-mail, when given); records who did it. How many counters were cleared."""
+    cleared = throttle.forget(email, address)
+    detail = f"{cleared} sign-in counter{'s' if cleared != 1 else ''} cleared"
+    security.record(
+        "unlocked", find_user(email), detail=detail + (f" ({address})" if address else "")
+    )
+    db.session.commit()
+    return cleared
 
 
 _DUMMY_HASH: str | None = None

@@ -31,22 +31,26 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.check_sign_in(form.email.data, form.password.data)
         except services.SignInRefused as refused:
             form.password.errors.append(refused.message)
-            status = 429 if "Too many" in refused.message else 400
+            status = refused.status
+            if refused.retry_after:
+                headers["Retry-After"] = str(refused.retry_after)
         else:
             if user.has_second_factor:  # not signed in yet: the code comes first
                 second_factor.begin_sign_in(user, safe_next(request.args.get("next")))
                 return redirect(url_for("second_factor.code"))
             login_user(user)
+            security.record("signed_in", user)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
     elif form.errors:
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
