@@ -56,6 +56,7 @@ COVERED_BLUEPRINTS = {
     "outcomes",
     "reports",
     "activity",
+    "i18n",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -106,6 +107,7 @@ ROUTES = [
     Route("auth.logout", "POST", "/logout", SIGNED_IN),
     Route("auth.account", "GET", "/account", SIGNED_IN),
     Route("auth.account", "POST", "/account", SIGNED_IN, {"current_password": "x"}, bad_input=True),
+    Route("i18n.set_language", "POST", "/account/language", SIGNED_IN, {"language": "et"}),
     Route("events.list_events", "GET", "/events", EVERYONE),
     Route("events.calendar", "GET", "/events/calendar?month=2026-03", EVERYONE),
     Route("events.detail", "GET", "/events/{event}", EVERYONE, unknown="/events/999999"),
