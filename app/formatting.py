@@ -27,8 +27,9 @@ from flask_babel import get_locale
 
 DEFAULT_LANGUAGE = "en"
 
-#: The CLDR locale each interface language formats with. British English: day before month.
-BABEL_LOCALES = {"en": "en_GB", "et": "et", "hu": "hu", "it": "it", "sv": "sv"}
+#: The CLDR locale each interface language formats with. English patterns are fixed below
+#: (day before month, 24-hour clock); CLDR's plain "en" gives their names ("Sep", not "Sept").
+BABEL_LOCALES = {"en": "en", "et": "et", "hu": "hu", "it": "it", "sv": "sv"}
 
 #: English patterns, fixed so English pages read as they always have.
 ENGLISH = {

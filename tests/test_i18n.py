@@ -264,6 +264,7 @@ def test_english_keeps_the_formats_it_always_had():
     assert formatting.format_weekday_date(instant, "en") == "Tue 16 Jun 2020"
     assert formatting.format_long_date(date(2020, 6, 5), "en") == "5 June 2020"
     assert formatting.format_short_month(date(2020, 2, 1), "en") == "Feb 2020"
+    assert formatting.format_date(date(2028, 9, 1), "en") == "1 Sep 2028"
     assert formatting.format_time(instant, "Europe/Tallinn", "en") == "11:30"
     assert formatting.format_number(440, "en") == "440"
     assert formatting.format_quantity(1234, "en") == "1,234"

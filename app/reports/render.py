@@ -13,9 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from app.formatting import DEFAULT_LANGUAGE
 from app.reports import charts
 from app.reports.services import ROLE_LABELS, SemesterReport
 from app.timezones import in_zone
@@ -114,11 +116,16 @@ def html_to_pdf(html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None) 
     return document.write_pdf(**options)
 
 
-def render_pdf(report: SemesterReport, variant: str | None = DEFAULT_VARIANT) -> bytes:
+def render_pdf(
+    report: SemesterReport, variant: str | None = DEFAULT_VARIANT, lang: str = DEFAULT_LANGUAGE
+) -> bytes:
+    """The report as a PDF, in `lang` (English, the programme's language, unless asked)."""
     if variant is not None and variant not in VARIANTS:
         from app.reports.services import ReportUnavailable
 
         raise ReportUnavailable(
             f"Unknown PDF variant {variant!r}: use one of {', '.join(VARIANTS)}.", "variant"
         )
-    return html_to_pdf(report_html(report), variant)
+    with force_locale(lang):
+        html = report_html(report)
+    return html_to_pdf(html, variant)
