@@ -6,7 +6,12 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install install-dev db demo bench clean
+.PHONY: run test lint format install install-dev db demo bench clean translations
+
+# Interface translations: the .po files are kept in git, their compiled .mo are not; every
+# target that runs the app goes through `install`, which compiles a catalog newer than its .mo.
+TRANSLATIONS := app/translations
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +19,21 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(BIN)/activate
 
-install: $(BIN)/activate
+install: $(BIN)/activate $(CATALOGS:.po=.mo)
+
+%.mo: %.po | $(BIN)/activate
+	$(BIN)/pybabel -q compile --statistics -i $< -o $@
+
+# After wrapping texts in _(): collect them into messages.pot and add the new ones to every
+# catalog (untranslated until a translator fills them in). A new language: see README.
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-comments=Translators: --add-location=file --sort-output \
+		--project="Interreg partnership" --msgid-bugs-address="" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
 
 db: install
 	$(FLASK) db upgrade

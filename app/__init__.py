@@ -30,12 +30,13 @@ def create_app(config: object | str | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import error_pages, input_rules, schema, template_helpers, versioning
+    from app import error_pages, i18n, input_rules, schema, template_helpers, versioning
     from app.activity import tracking
     from app.auth import sign_ins
 
     input_rules.init_app(app)  # before the blueprints: their routes use its bounded `int`
     error_pages.init_app(app)
+    i18n.init_app(app)  # the page's language, before anything renders
     schema.init_app(app)
     template_helpers.init_app(app)
     versioning.init_app(app)

@@ -1,6 +1,7 @@
-"""Jinja filters and globals shared by every area's templates."""
+"""Jinja filters and globals shared by every area's templates.
 
-from datetime import datetime
+Dates, times and numbers go through app.formatting (Babel, in the page's language).
+"""
 
 from flask import Flask
 from flask_login import current_user
@@ -8,40 +9,37 @@ from flask_login import current_user
 from app.auth.permissions import can_see_meeting_link
 from app.events.models import MeetingLink
 from app.events.models import meeting_link as _meeting_link
+from app.formatting import (
+    all_day_last,
+    format_date,
+    format_date_span,
+    format_local,
+    format_long_date,
+    format_month,
+    format_number,
+    format_quantity,
+    format_short_month,
+    format_time,
+    format_weekday_date,
+    zone_label,
+)
 from app.timezones import in_zone
 
-
-def format_local(instant: datetime | None, zone_name: str, with_zone: bool = True) -> str:
-    """'16 Jun 2020, 09:30 BST (Europe/London)'."""
-    if instant is None:
-        return ""
-    local = in_zone(instant, zone_name)
-    text = f"{local:%-d %b %Y, %H:%M}"
-    return f"{text} {local:%Z} ({zone_name})" if with_zone else text
+__all__ = ["event_dates", "format_day", "format_local", "format_time", "reader_timezone"]
 
 
-def format_time(instant: datetime, zone_name: str) -> str:
-    return f"{in_zone(instant, zone_name):%H:%M}"
-
-
-def format_day(instant: datetime, zone_name: str) -> str:
-    return f"{in_zone(instant, zone_name):%a %-d %b %Y}"
+def format_day(instant, zone_name: str) -> str:
+    """The day of `instant` in `zone_name`, with its weekday: 'Tue 16 Jun 2020'."""
+    return format_weekday_date(in_zone(instant, zone_name))
 
 
 def event_dates(event) -> str:
     """An event's dates in its own zone: '16–18 Jun 2020' or '17 Jul 2021'."""
-    start = event.local_start
-    # An all-day event ends at the midnight after its last day.
-    end = in_zone(event.ends_at, event.timezone)
-    if event.all_day:
-        from datetime import timedelta
-
-        end = end - timedelta(days=1)
-    if start.date() == end.date():
-        return f"{start:%-d %b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%-d}–{end:%-d %b %Y}"
-    return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+    if event.all_day:  # it ends at the midnight after its last day
+        last = all_day_last(event.starts_at, event.ends_at, event.timezone)
+    else:
+        last = in_zone(event.ends_at, event.timezone).date()
+    return format_date_span(event.local_start.date(), last)
 
 
 def reader_timezone() -> str | None:
@@ -60,6 +58,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["hhmm"] = format_time
     app.jinja_env.filters["day"] = format_day
+    # Plain days (dates, or datetimes read as their date): '16 Jun 2020', '16. juuni 2020'.
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["long_date"] = format_long_date
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["short_month"] = format_short_month
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["quantity"] = format_quantity
     app.jinja_env.globals["event_dates"] = event_dates
+    app.jinja_env.globals["date_span"] = format_date_span
+    app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["reader_timezone"] = reader_timezone
     app.jinja_env.globals["meeting_link"] = meeting_link

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.errors import DomainError
+from app.formatting import format_clock, format_long_date
 
 
 def zone(name: str) -> ZoneInfo:
@@ -72,8 +73,9 @@ def choose_fold(wall: datetime, zone_name: str, fold: str | None, field: str | N
     if labels is None:
         return wall
     raise RepeatedTime(
-        f"{wall:%H:%M} happens twice in {_place(zone_name)} on {_long_date(wall)}, when the "
-        f"clocks go back: choose the earlier ({labels[0]}) or the later ({labels[1]}).",
+        f"{format_clock(wall)} happens twice in {_place(zone_name)} on "
+        f"{format_long_date(wall)}, when the clocks go back: choose the earlier ({labels[0]}) "
+        f"or the later ({labels[1]}).",
         field,
     )
 
@@ -93,24 +95,20 @@ def _gap_message(wall: datetime, zone_name: str) -> str:
     change = high.replace(microsecond=0)
     clocks_from = (change + before).replace(tzinfo=None)
     clocks_to = change.astimezone(tz)
-    jump = f"from {clocks_from:%H:%M} to {clocks_to:%H:%M}"
+    jump = f"from {format_clock(clocks_from)} to {format_clock(clocks_to)}"
     if clocks_from.date() != clocks_to.date():  # a whole day skipped (Samoa, 2011)
         jump = (
-            f"from {clocks_from:%H:%M} on {_long_date(clocks_from)} "
-            f"to {clocks_to:%H:%M} on {_long_date(clocks_to)}"
+            f"from {format_clock(clocks_from)} on {format_long_date(clocks_from)} "
+            f"to {format_clock(clocks_to)} on {format_long_date(clocks_to)}"
         )
     return (
-        f"{wall:%H:%M} does not exist in {_place(zone_name)} on {_long_date(wall)}: "
-        f"clocks go {jump}."
+        f"{format_clock(wall)} does not exist in {_place(zone_name)} on "
+        f"{format_long_date(wall)}: clocks go {jump}."
     )
 
 
 def _place(zone_name: str) -> str:
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _offset_label(moment: datetime) -> str:

@@ -57,6 +57,7 @@ COVERED_BLUEPRINTS = {
     "outcomes",
     "reports",
     "activity",
+    "i18n",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -140,6 +141,7 @@ ROUTES = [
         {"codes-password": "x", "codes-code": "000000"},
         bad_input=True,
     ),
+    Route("i18n.set_language", "POST", "/account/language", SIGNED_IN, {"language": "et"}),
     Route("events.list_events", "GET", "/events", EVERYONE),
     Route("events.calendar", "GET", "/events/calendar?month=2026-03", EVERYONE),
     Route("events.detail", "GET", "/events/{event}", EVERYONE, unknown="/events/999999"),

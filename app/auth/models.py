@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
     # Zone to read times in; defaults to the partner's.
     preferred_timezone: Mapped[str | None] = mapped_column(String(64))
+    # Interface language ('et', 'hu', ...: app.i18n.LANGUAGES); none: cookie, then browser.
+    language: Mapped[str | None] = mapped_column(String(8))
     # Secret part of the private calendar feed URL; resetting it kills the old URL.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
     active: Mapped[bool] = mapped_column(default=True)

@@ -9,6 +9,7 @@ from app.enums import EventKind
 from app.errors import DomainError
 from app.events import services
 from app.extensions import db
+from app.formatting import format_local
 from app.partners.services import require_project
 from app.timezones import FOLDS, RepeatedTime, choose_fold
 
@@ -63,7 +64,8 @@ def add(kind, title, host_code, start, end, timezone, visitors, internal, fold) 
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     click.echo(
-        f"Scheduled event {event.id}: {event.display_title}, {event.local_start:%Y-%m-%d %H:%M %Z}."
+        f"Scheduled event {event.id}: {event.display_title}, "
+        f"{format_local(event.starts_at, event.timezone)}."
     )
     for warning in services.period_warnings(project, event.starts_at, event.timezone):
         click.echo(f"Note: {warning}", err=True)

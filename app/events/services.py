@@ -10,6 +10,7 @@ from app.enums import EventFormat, EventKind, EventStatus
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
+from app.formatting import format_clock, format_date, format_local
 from app.input_rules import fits, one_line, text_block, web_address
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import day_bounds_utc, in_zone, local_to_utc, zone
@@ -221,7 +222,7 @@ def scheduling_warnings(
             warnings.append(
                 f"{', '.join(busy)} already {'has' if len(busy) == 1 else 'have'} "
                 f"an overlapping event: {other.display_title} "
-                f"({in_zone(other.starts_at, other.timezone):%-d %b %Y})."
+                f"({format_date(in_zone(other.starts_at, other.timezone))})."
             )
     if venue is not None and venue.capacity and expected_attendance:
         if expected_attendance > venue.capacity:
@@ -241,8 +242,8 @@ def period_warnings(project: Project, starts_at: datetime, zone_name: str) -> li
     except UnknownPeriod:
         last = project.end_date - timedelta(days=1)
         return [
-            f"{day:%-d %b %Y} is outside {project.acronym}'s reporting periods "
-            f"({project.start_date:%-d %b %Y} to {last:%-d %b %Y}): the event counts in "
+            f"{format_date(day)} is outside {project.acronym}'s reporting periods "
+            f"({format_date(project.start_date)} to {format_date(last)}): the event counts in "
             "no semester report."
         ]
     return []
@@ -498,8 +499,10 @@ def _event_span_words(event: Event) -> str:
     """The event's span in its zone, for messages: days, or times with the zone."""
     start, end = event.local_start, event.local_end
     if event.all_day:
-        return f"{start:%-d %b %Y} to {(end - timedelta(days=1)):%-d %b %Y}"
-    return f"{start:%-d %b %Y, %H:%M} to {end:%-d %b %Y, %H:%M}, {event.timezone}"
+        return f"{format_date(start)} to {format_date(end - timedelta(days=1))}"
+    since = format_local(event.starts_at, event.timezone, with_zone=False)
+    until = format_local(event.ends_at, event.timezone, with_zone=False)
+    return f"{since} to {until}, {event.timezone}"
 
 
 def update_session(
@@ -624,7 +627,7 @@ def describe_session(event: Event, session: EventSession) -> str:
         in_zone(session.ends_at, event.timezone),
     )
     day = (start.date() - event.local_start.date()).days + 1
-    return f"{session.title} (day {day}, {start:%H:%M}–{end:%H:%M})"
+    return f"{session.title} (day {day}, {format_clock(start)}–{format_clock(end)})"
 
 
 def _nearest_fit(

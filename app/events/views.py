@@ -25,6 +25,7 @@ from app.events.forms import (
 )
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.formatting import format_date_span, format_local
 from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
 from app.template_helpers import reader_timezone
@@ -212,18 +213,12 @@ def _render_detail(event: Event, session_form=None, attendance_forms=None, statu
 
 def _original_when(event: Event) -> str:
     """When the event was first planned, in its own zone: '1–31 Mar 2020' or a time span."""
-    from app.template_helpers import format_local
-
     if event.original_starts_at is None:
         return ""
     if event.original_all_day:
         first = in_zone(event.original_starts_at, event.timezone).date()
         last = in_zone(event.original_ends_at, event.timezone).date() - timedelta(days=1)
-        if first == last:
-            return f"{first:%-d %b %Y}"
-        if (first.year, first.month) == (last.year, last.month):
-            return f"{first:%-d}–{last:%-d %b %Y}"
-        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
+        return format_date_span(first, last)
     return (
         f"{format_local(event.original_starts_at, event.timezone)} – "
         f"{format_local(event.original_ends_at, event.timezone)}"

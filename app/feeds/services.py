@@ -32,6 +32,7 @@ from app.extensions import db
 from app.feeds import queries
 from app.feeds.queries import Scope
 from app.feeds.vtimezone import vtimezone
+from app.formatting import DEFAULT_LANGUAGE, format_date, format_local, format_time
 from app.partners.models import Partner, Project
 
 PRODID = "-//Interreg partnership programme//Calendar feeds 1.0//EN"
@@ -194,17 +195,19 @@ def _days(start: datetime, end: datetime, all_day: bool, tz: ZoneInfo) -> tuple[
     return first, last
 
 
-def _span_words(start, end, all_day, zone_name) -> str:
+def _span_words(start, end, all_day, zone_name, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'16 Jun 2020, 09:30–11:00 (Europe/London)': in English unless `lang` says otherwise."""
     tz = ZoneInfo(zone_name)
     if all_day:
         first, last = _days(start, end, True, tz)
         if first == last:
-            return f"{first:%-d %b %Y}"
-        return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    if local_start.date() == local_end.date():
-        return f"{local_start:%-d %b %Y, %H:%M}–{local_end:%H:%M} ({zone_name})"
-    return f"{local_start:%-d %b %Y, %H:%M} to {local_end:%-d %b %Y, %H:%M} ({zone_name})"
+            return format_date(first, lang)
+        return f"{format_date(first, lang)} to {format_date(last, lang)}"
+    since = format_local(start, zone_name, with_zone=False, lang=lang)
+    if start.astimezone(tz).date() == end.astimezone(tz).date():
+        return f"{since}–{format_time(end, zone_name, lang)} ({zone_name})"
+    until = format_local(end, zone_name, with_zone=False, lang=lang)
+    return f"{since} to {until} ({zone_name})"
 
 
 def _group(rows: Iterable, key_index: int = 0) -> dict:

@@ -29,6 +29,7 @@ from app.auth.permissions import (
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Event
 from app.extensions import db
+from app.formatting import format_number
 from app.input_rules import db_id
 from app.outcomes import queries, services
 from app.outcomes.forms import (
@@ -510,10 +511,7 @@ def event_url(event) -> str:
 @bp.app_template_filter("figure")
 def figure(value) -> str:
     """A recorded figure without needless decimals: 440, 12.5."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f")  # narrow no-break space between thousands
+    return format_number(value)
 
 
 @bp.app_template_global()

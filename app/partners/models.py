@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.errors import DomainError, UnknownPeriod
 from app.extensions import db
+from app.formatting import format_long_date
 from app.partners.periods import ReportingPeriod, add_months
 from app.timezones import zone
 
@@ -62,8 +63,8 @@ class Project(db.Model):
             if period.contains(day):
                 return period
         raise UnknownPeriod(
-            f"{day:%d %B %Y} is outside {self.acronym}'s reporting periods "
-            f"({self.start_date:%d %B %Y} to {self.end_date:%d %B %Y}).",
+            f"{format_long_date(day)} is outside {self.acronym}'s reporting periods "
+            f"({format_long_date(self.start_date)} to {format_long_date(self.end_date)}).",
             field="period",
         )
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from app.formatting import format_short_month
+
 
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
@@ -27,4 +29,5 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
-        return f"Semester {self.number} ({self.start:%b %Y} – {self.last_day:%b %Y})"
+        start, last = format_short_month(self.start), format_short_month(self.last_day)
+        return f"Semester {self.number} ({start} – {last})"

@@ -13,6 +13,7 @@ from app.db_types import utcnow
 from app.enums import EventKind, EventStatus, PracticeRole, TransferStage
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import format_date
 from app.input_rules import db_id, one_line, web_address
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
@@ -196,14 +197,14 @@ def _step_date(project: Project, happened_on, event=None) -> date:
         raise DomainError("Give the date as YYYY-MM-DD.", "happened_on")
     if happened_on > today():
         raise DomainError(
-            f"{happened_on:%-d %b %Y} is in the future: date a step once it has happened.",
+            f"{format_date(happened_on)} is in the future: date a step once it has happened.",
             "happened_on",
         )
     if not project.start_date <= happened_on < project.end_date:
         last = project.end_date - timedelta(days=1)
         raise DomainError(
-            f"{happened_on:%-d %b %Y} is outside {project.acronym} "
-            f"({project.start_date:%-d %b %Y} to {last:%-d %b %Y}).",
+            f"{format_date(happened_on)} is outside {project.acronym} "
+            f"({format_date(project.start_date)} to {format_date(last)}).",
             "happened_on",
         )
     return happened_on
@@ -248,7 +249,7 @@ def advance(
         if happened_on is not None:
             raise DomainError(
                 f"The latest step of this transfer, “{TransferStage(latest.stage).label}”, "
-                f"is dated {latest.happened_on:%-d %b %Y}: date this one on or after it.",
+                f"is dated {format_date(latest.happened_on)}: date this one on or after it.",
                 "happened_on",
             )
         day = latest.happened_on

@@ -10,6 +10,7 @@ import pygal
 from pygal.style import Style
 
 from app.enums import EventKind
+from app.formatting import format_short_month
 
 # Colour-blind-safe palette (Okabe-Ito), readable in print and in greyscale by order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -78,7 +79,7 @@ def events_by_kind_and_month(months, counts: dict[str, list[int]]) -> str:
             y_labels=_whole_numbers(peak),
         )
     )
-    chart.x_labels = [f"{m:%b %Y}" for m in months]
+    chart.x_labels = [format_short_month(m) for m in months]
     for kind, row in counts.items():
         chart.add(EventKind(kind).label, row)
     return chart.render(is_unicode=True)

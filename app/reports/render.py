@@ -1,7 +1,9 @@
 """The semester report as HTML, and as a PDF through `app.pdf` (its static-only fetcher)."""
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
+from app.formatting import DEFAULT_LANGUAGE
 from app.pdf import DEFAULT_VARIANT, html_to_pdf
 from app.reports import charts
 from app.reports.services import ROLE_LABELS, SemesterReport
@@ -47,11 +49,16 @@ def report_html(report: SemesterReport) -> str:
     )
 
 
-def render_pdf(report: SemesterReport, variant: str | None = DEFAULT_VARIANT) -> bytes:
+def render_pdf(
+    report: SemesterReport, variant: str | None = DEFAULT_VARIANT, lang: str = DEFAULT_LANGUAGE
+) -> bytes:
+    """The report as a PDF, in `lang` (English, the programme's language, unless asked)."""
     if variant is not None and variant not in VARIANTS:
         from app.reports.services import ReportUnavailable
 
         raise ReportUnavailable(
             f"Unknown PDF variant {variant!r}: use one of {', '.join(VARIANTS)}.", "variant"
         )
-    return html_to_pdf(report_html(report), variant)
+    with force_locale(lang):
+        html = report_html(report)
+    return html_to_pdf(html, variant)

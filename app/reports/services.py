@@ -30,6 +30,7 @@ from app.errors import DomainError
 from app.events.models import Event
 from app.events.queries import events_in_period, period_bounds, with_details
 from app.extensions import db
+from app.formatting import format_long_date
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Outcome
 from app.outcomes.services import IndicatorRow, indicator_table
 from app.partners.models import Partner, Project, SemesterPlan
@@ -208,10 +209,10 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
     advanced = any(t.advanced for t in transfers)
     if not (entries or practices or advanced or has_figures or has_actions):
         raise ReportUnavailable(
-            f"Nothing is recorded for semester {number} ({period.start:%-d %B %Y} to "
-            f"{period.last_day:%-d %B %Y}) yet: no events, practices, transfers, action-plan "
-            "progress or indicator figures. Record them first; no report is made for an "
-            "empty semester.",
+            f"Nothing is recorded for semester {number} ({format_long_date(period.start)} "
+            f"to {format_long_date(period.last_day)}) yet: no events, practices, transfers, "
+            "action-plan progress or indicator figures. Record them first; no report is made "
+            "for an empty semester.",
             "period",
         )
 
