@@ -63,6 +63,8 @@ FIELD_LABELS = {
     "importer_partner_id": "importing partner",
     "event_id": "event",
 }
+
+
 def field_label(key: str) -> str:
     """A column as a refusal names it, in the page's language: 'starts_at' -> 'start'."""
     words = {
