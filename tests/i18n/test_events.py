@@ -312,3 +312,19 @@ def test_dates_in_the_events_own_zone_hint_are_translated(world, client):
     assert "Dátumok és időpontok az esemény időzónájában (Europe/Rome)." in page
     assert date(2026, 3, 5)  # the event's day shows as Hungarian writes it
     assert "2026. március 5." in page
+
+
+def test_the_activity_log_keeps_english_labels_whatever_the_editors_language(world, client):
+    from app.activity.models import ActivityEntry
+
+    sign_in(client, world["coordinator"])
+    event = world["event"]
+    response = client.post(
+        f"/events/{event.id}/edit?lang=hu",
+        data=_edit(world, "Nyílt adatok", version_of(event)),
+    )
+    assert response.status_code == 302
+    entry = db.session.scalars(
+        db.select(ActivityEntry).order_by(ActivityEntry.id.desc()).limit(1)
+    ).one()
+    assert entry.label == "Study visit: Nyílt adatok"
