@@ -1,7 +1,17 @@
-"""Vocabularies stored as short strings, with the labels people read."""
+"""Vocabularies stored as short strings, with the labels people read.
+
+The database keeps the codes ("study_visit"); `.label` is the code in words, in the
+language of the page (or of `flask_babel.force_locale`, for feeds and reports; English
+outside a request). It is a plain `str`, translated when read: build form choices from it
+when the form is made (`choices=lambda: ...`), not at import time. A context (pgettext)
+where the same English word takes other words or endings in other languages: a "Planned"
+event is "Pianificato", a "Planned" action "Pianificata".
+"""
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import CheckConstraint
 
 
@@ -17,13 +27,13 @@ class EventKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "kick_off": "Kick-off meeting",
-            "thematic_event": "Thematic event",
-            "study_visit": "Study visit",
-            "import_workshop": "Import workshop",
-            "local_event": "Local stakeholder event",
-            "meeting": "Steering meeting",
-            "other": "Other event",
+            "kick_off": _("Kick-off meeting"),
+            "thematic_event": _("Thematic event"),
+            "study_visit": _("Study visit"),
+            "import_workshop": _("Import workshop"),
+            "local_event": _("Local stakeholder event"),
+            "meeting": _("Steering meeting"),
+            "other": _("Other event"),
         }[self.value]
 
 
@@ -36,7 +46,13 @@ class EventStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {
+            "planned": pgettext("event status", "Planned"),
+            "confirmed": pgettext("event status", "Confirmed"),
+            "postponed": pgettext("event status", "Postponed"),
+            "cancelled": pgettext("event status", "Cancelled"),
+            "held": pgettext("event status", "Held"),
+        }[self.value]
 
 
 class EventFormat(StrEnum):
@@ -46,7 +62,11 @@ class EventFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}[self.value]
+        return {
+            "in_person": pgettext("event format", "In person"),
+            "online": pgettext("event format", "Online"),
+            "hybrid": pgettext("event format", "Hybrid"),
+        }[self.value]
 
 
 class SessionKind(StrEnum):
@@ -59,7 +79,14 @@ class SessionKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {
+            "seminar": pgettext("session kind", "Seminar"),
+            "workshop": pgettext("session kind", "Workshop"),
+            "site_visit": pgettext("session kind", "Site visit"),
+            "presentation": pgettext("session kind", "Presentation"),
+            "discussion": pgettext("session kind", "Discussion"),
+            "other": pgettext("session kind", "Other"),
+        }[self.value]
 
 
 class TransferStage(StrEnum):
@@ -78,11 +105,11 @@ class TransferStage(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "identified": "Identified",
-            "studied": "Studied",
-            "import_workshop_held": "Import workshop held",
-            "in_action_plan": "In the action plan",
-            "implemented": "Implemented",
+            "identified": pgettext("transfer stage", "Identified"),
+            "studied": pgettext("transfer stage", "Studied"),
+            "import_workshop_held": pgettext("transfer stage", "Import workshop held"),
+            "in_action_plan": pgettext("transfer stage", "In the action plan"),
+            "implemented": pgettext("transfer stage", "Implemented"),
         }[self.value]
 
 
@@ -93,6 +120,14 @@ class PracticeRole(StrEnum):
     STUDIED = "studied"
     IMPORT_WORKSHOP = "import_workshop"
 
+    @property
+    def label(self) -> str:
+        return {
+            "presented": pgettext("practice at an event", "Presented"),
+            "studied": pgettext("practice at an event", "Studied"),
+            "import_workshop": pgettext("practice at an event", "Worked on in an import workshop"),
+        }[self.value]
+
 
 class ActionStatus(StrEnum):
     PLANNED = "planned"
@@ -101,7 +136,11 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"planned": "Planned", "in_progress": "In progress", "done": "Done"}[self.value]
+        return {
+            "planned": pgettext("action status", "Planned"),
+            "in_progress": pgettext("action status", "In progress"),
+            "done": pgettext("action status", "Done"),
+        }[self.value]
 
 
 class OutcomeKind(StrEnum):
@@ -109,11 +148,27 @@ class OutcomeKind(StrEnum):
     DECISION = "decision"
     FIGURE = "figure"
 
+    @property
+    def label(self) -> str:
+        return {
+            "lesson": pgettext("outcome kind", "Lesson learned"),
+            "decision": pgettext("outcome kind", "Decision"),
+            "figure": pgettext("outcome kind", "Indicator figure"),
+        }[self.value]
+
 
 class Role(StrEnum):
     COORDINATOR = "coordinator"
     PARTNER = "partner"
     FUNDER = "funder"
+
+    @property
+    def label(self) -> str:
+        return {
+            "coordinator": pgettext("account role", "Coordinator"),
+            "partner": pgettext("account role", "Partner editor"),
+            "funder": pgettext("account role", "Funder"),
+        }[self.value]
 
 
 def one_of(column: str, enum: type[StrEnum], name: str | None = None) -> CheckConstraint:

@@ -3,21 +3,29 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import get_timezone_location
+from flask_babel import gettext as _
+
 from app.errors import DomainError
-from app.formatting import format_clock, format_long_date
+from app.formatting import DEFAULT_LANGUAGE, format_clock, format_long_date, language
 
 
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called `name`, or a DomainError saying the name is unknown."""
     if not name or name not in _known_zones():
         raise DomainError(
-            f"Unknown time zone {name!r}: use an IANA name such as Europe/Tallinn.",
+            _(
+                "Unknown time zone %(name)s: use an IANA name such as Europe/Tallinn.",
+                name=repr(name),
+            ),
             field="timezone",
         )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - defensive
-        raise DomainError(f"Unknown time zone {name!r}.", field="timezone") from exc
+        raise DomainError(
+            _("Unknown time zone %(name)s.", name=repr(name)), field="timezone"
+        ) from exc
 
 
 _ZONES: frozenset[str] | None = None
@@ -73,9 +81,15 @@ def choose_fold(wall: datetime, zone_name: str, fold: str | None, field: str | N
     if labels is None:
         return wall
     raise RepeatedTime(
-        f"{format_clock(wall)} happens twice in {_place(zone_name)} on "
-        f"{format_long_date(wall)}, when the clocks go back: choose the earlier ({labels[0]}) "
-        f"or the later ({labels[1]}).",
+        _(
+            "%(time)s happens twice in %(place)s on %(date)s, when the clocks go back: "
+            "choose the earlier (%(earlier)s) or the later (%(later)s).",
+            time=format_clock(wall),
+            place=_place(zone_name),
+            date=format_long_date(wall),
+            earlier=labels[0],
+            later=labels[1],
+        ),
         field,
     )
 
@@ -95,19 +109,36 @@ def _gap_message(wall: datetime, zone_name: str) -> str:
     change = high.replace(microsecond=0)
     clocks_from = (change + before).replace(tzinfo=None)
     clocks_to = change.astimezone(tz)
-    jump = f"from {format_clock(clocks_from)} to {format_clock(clocks_to)}"
+    words = dict(
+        time=format_clock(wall),
+        place=_place(zone_name),
+        date=format_long_date(wall),
+        before=format_clock(clocks_from),
+        after=format_clock(clocks_to),
+    )
     if clocks_from.date() != clocks_to.date():  # a whole day skipped (Samoa, 2011)
-        jump = (
-            f"from {format_clock(clocks_from)} on {format_long_date(clocks_from)} "
-            f"to {format_clock(clocks_to)} on {format_long_date(clocks_to)}"
+        return _(
+            "%(time)s does not exist in %(place)s on %(date)s: clocks go from %(before)s on "
+            "%(before_date)s to %(after)s on %(after_date)s.",
+            before_date=format_long_date(clocks_from),
+            after_date=format_long_date(clocks_to),
+            **words,
         )
-    return (
-        f"{format_clock(wall)} does not exist in {_place(zone_name)} on "
-        f"{format_long_date(wall)}: clocks go {jump}."
+    return _(
+        "%(time)s does not exist in %(place)s on %(date)s: clocks go from %(before)s to %(after)s.",
+        **words,
     )
 
 
 def _place(zone_name: str) -> str:
+    """The zone's city, as the reader's language writes it ("Roma" in Italian); in English
+    (and where CLDR names none) the city of the IANA id."""
+    lang = language()
+    if lang != DEFAULT_LANGUAGE and "/" in zone_name:
+        try:
+            return get_timezone_location(zone_name, locale=lang, return_city=True)
+        except LookupError:  # pragma: no cover - a zone CLDR does not know
+            pass
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 

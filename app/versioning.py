@@ -14,6 +14,9 @@ it, so a refusal can name the fields someone else changed without storing old va
 import hashlib
 
 from flask import Flask, render_template_string
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import inspect, update
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
@@ -39,7 +42,8 @@ _NOT_COMPARED = frozenset(
         "feed_token",
     }
 )
-# How a refusal names a column, where its name is not the word users know.
+# How a refusal names a column, where its name is not the word users know (English: the
+# words refusals have always used; `field_label` reads them in the page's language).
 FIELD_LABELS = {
     "starts_at": "start",
     "ends_at": "end",
@@ -59,17 +63,177 @@ FIELD_LABELS = {
     "importer_partner_id": "importing partner",
     "event_id": "event",
 }
-# What the refusal calls each versioned table's row.
-NOUNS = {
-    "event": "event",
-    "event_session": "session",
-    "good_practice": "good practice",
-    "transfer": "transfer",
-    "action_plan": "action plan",
-    "action": "action",
-    "indicator": "indicator",
-    "user": "account",
-}
+
+
+def field_label(key: str) -> str:
+    """A column as a refusal names it, in the page's language: 'starts_at' -> 'start'."""
+    words = {
+        "start": pgettext("changed field", "start"),
+        "end": pgettext("changed field", "end"),
+        "all-day": pgettext("changed field", "all-day"),
+        "host": pgettext("changed field", "host"),
+        "venue": pgettext("changed field", "venue"),
+        "visibility": pgettext("changed field", "visibility"),
+        "meeting link": pgettext("changed field", "meeting link"),
+        "owner": pgettext("changed field", "owner"),
+        "inspiring practice": pgettext("changed field", "inspiring practice"),
+        "time zone": pgettext("changed field", "time zone"),
+        "start date": pgettext("changed field", "start date"),
+        "end date": pgettext("changed field", "end date"),
+        "partner": pgettext("changed field", "partner"),
+        "importing partner": pgettext("changed field", "importing partner"),
+        "event": pgettext("changed field", "event"),
+        "kind": pgettext("changed field", "kind"),
+        "number": pgettext("changed field", "number"),
+        "title": pgettext("changed field", "title"),
+        "description": pgettext("changed field", "description"),
+        "timezone": pgettext("changed field", "timezone"),
+        "format": pgettext("changed field", "format"),
+        "location": pgettext("changed field", "location"),
+        "online platform": pgettext("changed field", "online platform"),
+        "expected attendance": pgettext("changed field", "expected attendance"),
+        "status": pgettext("changed field", "status"),
+        "practice": pgettext("changed field", "practice"),
+        "stage": pgettext("changed field", "stage"),
+        "policy instrument": pgettext("changed field", "policy instrument"),
+        "objective": pgettext("changed field", "objective"),
+        "group": pgettext("changed field", "group"),
+        "position": pgettext("changed field", "position"),
+        "results": pgettext("changed field", "results"),
+        "code": pgettext("changed field", "code"),
+        "name": pgettext("changed field", "name"),
+        "unit": pgettext("changed field", "unit"),
+        "target": pgettext("changed field", "target"),
+        "theme": pgettext("changed field", "theme"),
+        "summary": pgettext("changed field", "summary"),
+        "problem": pgettext("changed field", "problem"),
+        "resources": pgettext("changed field", "resources"),
+        "evidence of success": pgettext("changed field", "evidence of success"),
+        "transfer potential": pgettext("changed field", "transfer potential"),
+        "links": pgettext("changed field", "links"),
+        "email": pgettext("changed field", "email"),
+        "role": pgettext("changed field", "role"),
+        "language": pgettext("changed field", "language"),
+        "active": pgettext("changed field", "active"),
+        "second factor key": pgettext("changed field", "second factor key"),
+        "second factor pending key": pgettext("changed field", "second factor pending key"),
+        "second factor last step": pgettext("changed field", "second factor last step"),
+        "second factor failures": pgettext("changed field", "second factor failures"),
+        "second factor failed at": pgettext("changed field", "second factor failed at"),
+    }
+    english = FIELD_LABELS.get(key, key.replace("_", " "))
+    return words.get(english, english)
+
+
+def _refusal_texts(table: str) -> tuple[str, str, str, str, str]:
+    """The refusals for a row of `table`, each a whole sentence (the noun takes its own
+    case, gender and article in each language): (sent without a version; changed since
+    the form was opened, naming `%(fields)s`; the same naming none; changed since the page
+    was opened, naming fields; naming none)."""
+    if table == "event":
+        return (
+            _(
+                "This form did not say which version of the event it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this event after you opened the form: %(fields)s."),
+            _(
+                "Someone else changed this event after you opened the form: its participants, "
+                "agenda or attendance."
+            ),
+            _("Someone else changed this event after you opened the page: %(fields)s."),
+            _(
+                "Someone else changed this event after you opened the page: its participants, "
+                "agenda or attendance."
+            ),
+        )
+    if table == "event_session":
+        return (
+            _(
+                "This form did not say which version of the session it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this session after you opened the form: %(fields)s."),
+            _("Someone else changed this session after you opened the form."),
+            _("Someone else changed this session after you opened the page: %(fields)s."),
+            _("Someone else changed this session after you opened the page."),
+        )
+    if table == "good_practice":
+        return (
+            _(
+                "This form did not say which version of the good practice it was loaded "
+                "from, so nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this good practice after you opened the form: %(fields)s."),
+            _("Someone else changed this good practice after you opened the form."),
+            _("Someone else changed this good practice after you opened the page: %(fields)s."),
+            _("Someone else changed this good practice after you opened the page."),
+        )
+    if table == "transfer":
+        return (
+            _(
+                "This form did not say which version of the transfer it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this transfer after you opened the form: %(fields)s."),
+            _("Someone else changed this transfer after you opened the form."),
+            _("Someone else changed this transfer after you opened the page: %(fields)s."),
+            _("Someone else changed this transfer after you opened the page."),
+        )
+    if table == "action_plan":
+        return (
+            _(
+                "This form did not say which version of the action plan it was loaded from, "
+                "so nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this action plan after you opened the form: %(fields)s."),
+            _("Someone else changed this action plan after you opened the form."),
+            _("Someone else changed this action plan after you opened the page: %(fields)s."),
+            _("Someone else changed this action plan after you opened the page."),
+        )
+    if table == "action":
+        return (
+            _(
+                "This form did not say which version of the action it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this action after you opened the form: %(fields)s."),
+            _("Someone else changed this action after you opened the form."),
+            _("Someone else changed this action after you opened the page: %(fields)s."),
+            _("Someone else changed this action after you opened the page."),
+        )
+    if table == "indicator":
+        return (
+            _(
+                "This form did not say which version of the indicator it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this indicator after you opened the form: %(fields)s."),
+            _("Someone else changed this indicator after you opened the form."),
+            _("Someone else changed this indicator after you opened the page: %(fields)s."),
+            _("Someone else changed this indicator after you opened the page."),
+        )
+    if table == "user":
+        return (
+            _(
+                "This form did not say which version of the account it was loaded from, so "
+                "nothing was saved. Reload the page and make your change again."
+            ),
+            _("Someone else changed this account after you opened the form: %(fields)s."),
+            _("Someone else changed this account after you opened the form."),
+            _("Someone else changed this account after you opened the page: %(fields)s."),
+            _("Someone else changed this account after you opened the page."),
+        )
+    return (
+        _(
+            "This form did not say which version of the record it was loaded from, so "
+            "nothing was saved. Reload the page and make your change again."
+        ),
+        _("Someone else changed this record after you opened the form: %(fields)s."),
+        _("Someone else changed this record after you opened the form."),
+        _("Someone else changed this record after you opened the page: %(fields)s."),
+        _("Someone else changed this record after you opened the page."),
+    )
 
 
 class VersionField(HiddenField):
@@ -120,7 +284,7 @@ def changed_since(obj, seen: str | None) -> list[str]:
     if len(digests) != len(keys):
         return []
     return [
-        FIELD_LABELS.get(key, key.replace("_", " "))
+        field_label(key)
         for key, digest in zip(keys, digests, strict=True)
         if digest != _digest(getattr(obj, key))
     ]
@@ -129,26 +293,18 @@ def changed_since(obj, seen: str | None) -> list[str]:
 def stale(obj, seen: str | None, *, form: bool = True) -> StaleEdit:
     """The refusal for a form loaded at `seen`, naming what changed since (read `obj` fresh:
     after a rollback, or before any change of this request)."""
-    noun = NOUNS.get(obj.__tablename__, "record")
+    texts = _refusal_texts(obj.__tablename__)
     if _seen_number(seen) is None:
-        return StaleEdit(
-            f"This form did not say which version of the {noun} it was loaded from, so "
-            "nothing was saved. Reload the page and make your change again."
-        )
+        return StaleEdit(texts[0])
     changed = changed_since(obj, seen)
-    what = f": {', '.join(changed)}" if changed else ""
-    if not changed and noun == "event":
-        what = ": its participants, agenda or attendance"
+    named, unnamed = texts[1:3] if form else texts[3:5]
+    first = named % {"fields": ", ".join(changed)} if changed else unnamed
     then = (
-        "Your input is below; check it and save again."
+        _("Your input is below; check it and save again.")
         if form
-        else "Nothing was changed; check the page and try again."
+        else _("Nothing was changed; check the page and try again.")
     )
-    return StaleEdit(
-        f"Someone else changed this {noun} after you opened the "
-        f"{'form' if form else 'page'}{what}. {then}",
-        changed,
-    )
+    return StaleEdit(f"{first} {then}", changed)
 
 
 def check_version(obj, seen: str | None, *, form: bool = True) -> None:
@@ -185,12 +341,13 @@ def save_if_unchanged(model, row_id: int, seen: str | None, **values) -> None:
         raise StaleDataError(f"{model.__tablename__} {row_id} is not at version {number}")
 
 
-LOST_RACE = (
+#: Lazy: read in the page's language; `str()` it before a flash (the session is JSON).
+LOST_RACE = _l(
     "Someone else changed this at the same moment, so your change was not saved. "
     "Reload the page to see their change, and make yours again."
 )
 _LOST_RACE_PAGE = """{% extends "base.html" %}{% block content %}
-<h1>Not saved</h1><p>{{ message }}</p>{% endblock %}"""
+<h1>{{ heading }}</h1><p>{{ message }}</p>{% endblock %}"""
 
 
 def init_app(app: Flask) -> None:
@@ -200,4 +357,7 @@ def init_app(app: Flask) -> None:
     def _lost_race(_error):
         """A lost race no view turned into its form: a plain refusal, never a 500."""
         db.session.rollback()
-        return render_template_string(_LOST_RACE_PAGE, message=LOST_RACE), 409
+        page = render_template_string(
+            _LOST_RACE_PAGE, heading=_("Not saved"), message=str(LOST_RACE)
+        )
+        return page, 409

@@ -31,7 +31,7 @@ def refuse(form, error: Exception, obj) -> bool:
     version, so it saves once checked. True when it was stale (answer 409). `obj` is None
     for a form that creates: a lost race there is refused without naming fields."""
     if obj is None and not isinstance(error, DomainError):
-        flash(LOST_RACE, "error")
+        flash(str(LOST_RACE), "error")
         return True
     if obj is None:
         field_error(form, error)

@@ -8,6 +8,7 @@ rolled back therefore leaves no entry. Secrets are never written: a password or 
 calendar address is recorded as changed, never its value.
 """
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import click
 from flask import Flask, has_request_context
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, attributes
@@ -389,6 +391,19 @@ def _identity(pending: _Pending) -> dict:
     }
 
 
+def _stored_in_english(listener):
+    """Labels and values the log keeps (an event's "Study visit: ..." title) are written
+    in English, whatever language the page that saved them speaks; pages translate."""
+
+    @functools.wraps(listener)
+    def in_english(*args):
+        with force_locale("en"):
+            return listener(*args)
+
+    return in_english
+
+
+@_stored_in_english
 def _before_flush(session: Session, _context, _instances) -> None:
     pending: list[_Pending] = []
     with session.no_autoflush:
@@ -423,6 +438,7 @@ def _restored_or(obj, action: str) -> str:
     return "restored" if getattr(obj, "_activity_restored", False) else action
 
 
+@_stored_in_english
 def _after_flush(session: Session, _context) -> None:
     pending: list[_Pending] = session.info.pop(PENDING_KEY, [])
     if not pending:

@@ -3,6 +3,8 @@
 from datetime import datetime
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -56,8 +58,8 @@ class WhenMixin:
 
     # Shown only when a time given happens twice (the night the clocks go back).
     fold = RadioField(
-        "This time happens twice: which one?",
-        choices=[("earlier", "The earlier"), ("later", "The later")],
+        _l("This time happens twice: which one?"),
+        choices=[("earlier", _l("The earlier")), ("later", _l("The later"))],
         validators=[Optional()],
         validate_choice=False,
     )
@@ -85,8 +87,10 @@ class WhenMixin:
                 labels = repeated_hour(wall, zone_name)
                 if labels:
                     self.fold.choices = [
-                        ("earlier", f"The earlier ({labels[0]})"),
-                        ("later", f"The later ({labels[1]})"),
+                        # Translators: the first of two occurrences of a time the night the
+                        # clocks go back; %(zone)s is "CEST, UTC+2".
+                        ("earlier", _("The earlier (%(zone)s)", zone=labels[0])),
+                        ("later", _("The later (%(zone)s)", zone=labels[1])),
                     ]
                     choose_fold(wall, zone_name, self.fold.data or None, "fold")
         except RepeatedTime as exc:
@@ -107,18 +111,18 @@ class WhenMixin:
         sd, st, ed, et = self.start_date, self.start_time, self.end_date, self.end_time
         ok = True
         if sd.data is None and required and not sd.errors:
-            sd.errors.append("Give the first day.")
+            sd.errors.append(_("Give the first day."))
             ok = False
         if (st.data is None) != (et.data is None) and not (st.errors or et.errors):
             (et if et.data is None else st).errors.append(
-                "Give both a start and an end time, or neither for an all-day event."
+                _("Give both a start and an end time, or neither for an all-day event.")
             )
             ok = False
         if ok and sd.data is not None:
             start, end = self.when()
             if end < start or (isinstance(end, datetime) and end == start):
                 (ed if ed.data and ed.data < sd.data else et).errors.append(
-                    "The end is before the start."
+                    _("The end is before the start.")
                 )
                 ok = False
         return ok
@@ -127,13 +131,15 @@ class WhenMixin:
 def agenda_field() -> RadioField:
     """Asked only when new dates would leave sessions outside the event (the service says)."""
     return RadioField(
-        "What should happen to these sessions?",
+        _l("What should happen to these sessions?"),
         choices=[
-            (REMOVE_OUTSIDE, "Remove these sessions"),
+            (REMOVE_OUTSIDE, _l("Remove these sessions")),
             (
                 KEEP_OUTSIDE,
-                "Keep them at the same hours on the last day (the first day, for "
-                "sessions before the new start)",
+                _l(
+                    "Keep them at the same hours on the last day (the first day, for "
+                    "sessions before the new start)"
+                ),
             ),
         ],
         validate_choice=False,
@@ -141,36 +147,36 @@ def agenda_field() -> RadioField:
 
 
 class EventForm(WhenMixin, FlaskForm):
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in EventKind])
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in EventKind])
     number = IntegerField(
-        "Number (for a numbered thematic event)",
+        _l("Number (for a numbered thematic event)"),
         validators=[Optional(), NumberRange(min=1, max=999)],
     )
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000)])
-    host = SelectField("Host partner", coerce=db_id)
-    participants = MultiCheckboxField("Visiting partners", coerce=db_id)
-    timezone = SelectField("Time zone of the dates below", choices=[])
-    start_date = DateField("First day", validators=[Optional()])
-    start_time = TimeField("Start time", validators=[Optional()])
-    end_date = DateField("Last day", validators=[Optional()])
-    end_time = TimeField("End time", validators=[Optional()])
-    format = SelectField("Format", choices=[(f.value, f.label) for f in EventFormat])
-    venue = SelectField("Venue", coerce=db_id, validators=[Optional()])
-    location = StringField("Place (when no venue)", validators=[Optional(), Length(max=300)])
-    online_platform = StringField("Online platform", validators=[Optional(), Length(max=80)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
+    host = SelectField(_l("Host partner"), coerce=db_id)
+    participants = MultiCheckboxField(_l("Visiting partners"), coerce=db_id)
+    timezone = SelectField(_l("Time zone of the dates below"), choices=[])
+    start_date = DateField(_l("First day"), validators=[Optional()])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_date = DateField(_l("Last day"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    format = SelectField(_l("Format"), choices=lambda: [(f.value, f.label) for f in EventFormat])
+    venue = SelectField(_l("Venue"), coerce=db_id, validators=[Optional()])
+    location = StringField(_l("Place (when no venue)"), validators=[Optional(), Length(max=300)])
+    online_platform = StringField(_l("Online platform"), validators=[Optional(), Length(max=80)])
     online_url = URLField(
-        "Meeting link",
-        validators=[Optional(), URL(message="Give a full link, https://..."), Length(max=500)],
+        _l("Meeting link"),
+        validators=[Optional(), URL(message=_l("Give a full link, https://...")), Length(max=500)],
     )
     expected_attendance = IntegerField(
-        "Expected attendance", validators=[Optional(), NumberRange(min=0, max=100_000)]
+        _l("Expected attendance"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
-    is_public = BooleanField("Published in the public programme", default=True)
+    is_public = BooleanField(_l("Published in the public programme"), default=True)
     agenda = agenda_field()
     version = HiddenField()
-    save = SubmitField("Save")
-    save_anyway = SubmitField("Save anyway")
+    save = SubmitField(_l("Save"))
+    save_anyway = SubmitField(_l("Save anyway"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,28 +184,28 @@ class EventForm(WhenMixin, FlaskForm):
 
     def validate_timezone(self, field):
         if field.data and field.data not in {z for z, _ in zone_choices()}:
-            raise ValidationError("Pick a time zone from the list.")
+            raise ValidationError(_("Pick a time zone from the list."))
 
 
 class PostponeForm(WhenMixin, FlaskForm):
-    start_date = DateField("New first day", validators=[Optional()])
-    start_time = TimeField("New start time", validators=[Optional()])
-    end_date = DateField("New last day", validators=[Optional()])
-    end_time = TimeField("New end time", validators=[Optional()])
+    start_date = DateField(_l("New first day"), validators=[Optional()])
+    start_time = TimeField(_l("New start time"), validators=[Optional()])
+    end_date = DateField(_l("New last day"), validators=[Optional()])
+    end_time = TimeField(_l("New end time"), validators=[Optional()])
     agenda = agenda_field()
     version = HiddenField()
-    submit = SubmitField("Postpone")
-    save_anyway = SubmitField("Postpone anyway")
+    submit = SubmitField(_l("Postpone"))
+    save_anyway = SubmitField(_l("Postpone anyway"))
 
 
 class MoveOnlineForm(FlaskForm):
-    online_platform = StringField("Online platform", validators=[Optional(), Length(max=80)])
+    online_platform = StringField(_l("Online platform"), validators=[Optional(), Length(max=80)])
     online_url = URLField(
-        "Meeting link",
-        validators=[Optional(), URL(message="Give a full link, https://..."), Length(max=500)],
+        _l("Meeting link"),
+        validators=[Optional(), URL(message=_l("Give a full link, https://...")), Length(max=500)],
     )
     version = HiddenField()
-    submit = SubmitField("Move online")
+    submit = SubmitField(_l("Move online"))
 
 
 class StatusForm(FlaskForm):
@@ -209,36 +215,36 @@ class StatusForm(FlaskForm):
 
 
 class SessionForm(WhenMixin, FlaskForm):
-    title = StringField("Session title", validators=[DataRequired(), Length(max=300)])
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in SessionKind])
-    description = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
-    start_date = DateField("Day", validators=[Optional()])
-    start_time = TimeField("From", validators=[Optional()])
-    end_date = DateField("Until day (if later)", validators=[Optional()])
-    end_time = TimeField("Until", validators=[Optional()])
-    experts = MultiCheckboxField("Experts", coerce=db_id)
+    title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in SessionKind])
+    description = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    start_date = DateField(_l("Day"), validators=[Optional()])
+    start_time = TimeField(_l("From"), validators=[Optional()])
+    end_date = DateField(_l("Until day (if later)"), validators=[Optional()])
+    end_time = TimeField(_l("Until"), validators=[Optional()])
+    experts = MultiCheckboxField(_l("Experts"), coerce=db_id)
     version = HiddenField()  # the event's when adding, the session's when editing
-    submit = SubmitField("Add session")
+    submit = SubmitField(_l("Add session"))
 
     def check_times(self) -> bool:
         ok = self.check_when()
         if ok and (self.start_time.data is None or self.end_time.data is None):
-            self.start_time.errors.append("Give the session's start and end times.")
+            self.start_time.errors.append(_("Give the session's start and end times."))
             ok = False
         return ok
 
 
 class AttendanceForm(FlaskForm):
     staff_count = IntegerField(
-        "Staff",
-        validators=[InputRequired(message="Give a number."), NumberRange(min=0, max=10_000)],
+        _l("Staff"),
+        validators=[InputRequired(message=_l("Give a number.")), NumberRange(min=0, max=10_000)],
     )
     stakeholder_count = IntegerField(
-        "Local stakeholders",
-        validators=[InputRequired(message="Give a number."), NumberRange(min=0, max=10_000)],
+        _l("Local stakeholders"),
+        validators=[InputRequired(message=_l("Give a number.")), NumberRange(min=0, max=10_000)],
     )
     version = HiddenField()  # the event's: every attendance save raises it
-    submit = SubmitField("Save attendance")
+    submit = SubmitField(_l("Save attendance"))
 
 
 class FilterForm(FlaskForm):
@@ -247,12 +253,17 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", choices=[("", "Any kind")] + [(k.value, k.label) for k in EventKind])
-    partner = SelectField("Partner", choices=[("", "Any partner")])
-    status = SelectField(
-        "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in EventStatus]
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: [("", _("Any kind"))] + [(k.value, k.label) for k in EventKind],
     )
-    semester = SelectField("Semester", choices=[("", "Any semester")])
+    partner = SelectField(_l("Partner"), choices=lambda: [("", _("Any partner"))])
+    status = SelectField(
+        _l("Status"),
+        choices=lambda: [("", _("Any status"))] + [(s.value, s.label) for s in EventStatus],
+    )
+    semester = SelectField(_l("Semester"), choices=lambda: [("", _("Any semester"))])
     when = SelectField(
-        "When", choices=[("", "All dates"), ("upcoming", "Upcoming"), ("past", "Past")]
+        _l("When"),
+        choices=[("", _l("All dates")), ("upcoming", _l("Upcoming")), ("past", _l("Past"))],
     )

@@ -4,6 +4,8 @@ import re
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -21,6 +23,7 @@ from app.db_types import UTCDateTime, utcnow
 from app.enums import EventFormat, EventKind, EventStatus, SessionKind, one_of
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import DEFAULT_LANGUAGE, language
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import in_zone, zone
 
@@ -46,20 +49,34 @@ def kind_title(kind: str, number: int | None, title: str) -> str:
     as a phrase ("Study visit to Gävle") is shown as typed; one with a number or separator
     ("Study visit: Tartu's e-services", "study visit #3 – Tartu") is written the usual
     way, the event's number winning over one typed in the title.
+
+    The kind is written in the current language (the page's, or the one a feed or report
+    forces); a title typed with the kind in English or in that language is recognised.
     """
     label = EventKind(kind).label
-    typed = re.match(
-        rf"{re.escape(label)}(?:\s*#\s*(\d+))?(?![\w])\s*([:\-–—]?)\s*", title, re.IGNORECASE
-    )
-    if typed:
-        if not (typed.group(1) or typed.group(2)) and typed.end() < len(title):
-            return title
-        number = number or int(typed.group(1) or 0) or None
-        title = title[typed.end() :]
-    prefix = f"{label} #{number}" if number else label
+    labels = [label]
+    if language() != DEFAULT_LANGUAGE:
+        with force_locale(DEFAULT_LANGUAGE):
+            labels.append(EventKind(kind).label)
+    for typed_label in labels:
+        typed = re.match(
+            rf"{re.escape(typed_label)}(?:\s*#\s*(\d+))?(?![\w])\s*([:\-–—]?)\s*",
+            title,
+            re.IGNORECASE,
+        )
+        if typed:
+            if not (typed.group(1) or typed.group(2)) and typed.end() < len(title):
+                return title
+            number = number or int(typed.group(1) or 0) or None
+            title = title[typed.end() :]
+            break
+    # Translators: a numbered event's kind, "Thematic event #3"; %(kind)s is its kind.
+    prefix = _("%(kind)s #%(number)d", kind=label, number=number) if number else label
     return f"{prefix}: {title}" if title else prefix
 
 
+#: What a reader who may not have the meeting link is told, in English; `meeting_link`
+#: gives it in the reader's language (or the language a feed forces).
 LINK_FOR_PARTICIPANTS = "Online — link for participants"
 
 
@@ -74,7 +91,7 @@ def meeting_link(format: str, url: str, may_see: bool) -> MeetingLink | None:
     has no link or is held in person only (a link kept from before does not count)."""
     if not url or format == EventFormat.IN_PERSON:
         return None
-    return MeetingLink(url, "") if may_see else MeetingLink("", LINK_FOR_PARTICIPANTS)
+    return MeetingLink(url, "") if may_see else MeetingLink("", _("Online — link for participants"))
 
 
 class Event(db.Model):
@@ -193,15 +210,27 @@ class Event(db.Model):
         it is the platform alone: a street kept from the plan is in `original_location`."""
         return self._place(with_address=True)
 
+    @property
+    def stored_place(self) -> str:
+        """`place_with_address` in English, as the database keeps it (original_location)."""
+        with force_locale(DEFAULT_LANGUAGE):
+            return self._place(with_address=True)
+
     def _place(self, with_address: bool) -> str:
-        platform = f" ({self.online_platform})" if self.online_platform else ""
+        platform = self.online_platform
         physical = str(self.venue) if self.venue else self.location
         if with_address and self.venue and self.venue.address:
             physical = f"{physical}, {self.venue.address}"
-        if self.format == EventFormat.ONLINE:
-            return f"Online{platform}"
-        if self.format == EventFormat.HYBRID:
-            return f"{physical} and online{platform}" if physical else f"Online{platform}"
+        if self.format == EventFormat.HYBRID and physical:
+            if platform:
+                # Translators: where a hybrid event is held: "Tartu City Hall and online (Zoom)".
+                return _("%(place)s and online (%(platform)s)", place=physical, platform=platform)
+            return _("%(place)s and online", place=physical)
+        if self.format in (EventFormat.ONLINE, EventFormat.HYBRID):
+            if platform:
+                # Translators: where an online event is held: "Online (Zoom)".
+                return _("Online (%(platform)s)", platform=platform)
+            return _("Online")
         return physical or self.host.city
 
     @property
@@ -265,21 +294,22 @@ class Attendance(db.Model):
         return self.staff_count + self.stakeholder_count
 
 
-def _check_span(target: Event | EventSession, what: str) -> None:
-    if target.starts_at and target.ends_at and target.ends_at <= target.starts_at:
-        raise DomainError(f"The {what} must end after it starts.", field="ends_at")
+def _ends_before_start(target: Event | EventSession) -> bool:
+    return bool(target.starts_at and target.ends_at and target.ends_at <= target.starts_at)
 
 
 @event.listens_for(Event, "before_insert")
 @event.listens_for(Event, "before_update")
 def _validate_event(_mapper, _connection, target: Event) -> None:
-    _check_span(target, "event")
+    if _ends_before_start(target):
+        raise DomainError(_("The event must end after it starts."), field="ends_at")
 
 
 @event.listens_for(EventSession, "before_insert")
 @event.listens_for(EventSession, "before_update")
 def _validate_session(_mapper, _connection, target: EventSession) -> None:
-    _check_span(target, "session")
+    if _ends_before_start(target):
+        raise DomainError(_("The session must end after it starts."), field="ends_at")
 
 
 def _moved(item: Event) -> bool:
@@ -307,6 +337,9 @@ def _sessions_within_their_event(session: Session, _context, _instances) -> None
                     continue
                 if part.starts_at < item.starts_at or part.ends_at > item.ends_at:
                     raise DomainError(
-                        f"The session {part.title!r} lies outside its event's dates.",
+                        _(
+                            "The session %(title)s lies outside its event's dates.",
+                            title=repr(part.title),
+                        ),
                         field="start_date",
                     )

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from blinker import Namespace
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.enums import EventFormat, EventKind, EventStatus
@@ -23,7 +25,7 @@ def partner_by_code(project: Project, code: str) -> Partner:
         select(Partner).where(Partner.project_id == project.id, Partner.code == code)
     )
     if partner is None:
-        raise DomainError(f"No partner has the code {code!r}.", "partner")
+        raise DomainError(_("No partner has the code %(code)s.", code=repr(code)), "partner")
     return partner
 
 
@@ -41,22 +43,27 @@ def event_span(
     """
     zone(zone_name)
     if isinstance(start, datetime) != isinstance(end, datetime):
-        raise DomainError("Give both start and end as dates, or both with a time.", "ends_at")
+        raise DomainError(_("Give both start and end as dates, or both with a time."), "ends_at")
     for day, field_name in ((start, "starts_at"), (end, "ends_at")):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise DomainError(
-                f"{day.year} is outside the years this programme plans for: "
-                f"give a date from {FIRST_YEAR} to {LAST_YEAR}.",
+                _(
+                    "%(year)d is outside the years this programme plans for: give a date "
+                    "from %(first)d to %(last)d.",
+                    year=day.year,
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                ),
                 field_name,
             )
     if isinstance(start, datetime):
         starts_at = local_to_utc(start, zone_name, "start_time")
         ends_at = local_to_utc(end, zone_name, "end_time")
         if ends_at <= starts_at:
-            raise DomainError("The end is before the start.", "ends_at")
+            raise DomainError(_("The end is before the start."), "ends_at")
         return starts_at, ends_at, False
     if end < start:
-        raise DomainError("The last day is before the first day.", "ends_at")
+        raise DomainError(_("The last day is before the first day."), "ends_at")
     starts_at, ends_at = day_bounds_utc(start, end, zone_name)
     return starts_at, ends_at, True
 
@@ -82,10 +89,13 @@ def create_event(
         EventKind(kind)
     except ValueError:
         kinds = ", ".join(k.value for k in EventKind)
-        raise DomainError(f"Unknown event kind {kind!r}: use one of {kinds}.", "kind") from None
+        raise DomainError(
+            _("Unknown event kind %(kind)s: use one of %(kinds)s.", kind=repr(kind), kinds=kinds),
+            "kind",
+        ) from None
     title = fits(one_line(title), 200, "title")
     if not title:
-        raise DomainError("An event needs a title.", "title")
+        raise DomainError(_("An event needs a title."), "title")
     _clean_texts(fields)
     starts_at, ends_at, all_day = event_span(start, end, timezone)
     event = Event(
@@ -116,7 +126,7 @@ def _clean_texts(fields: dict) -> None:
     if "description" in fields:
         fields["description"] = text_block(fields["description"])
     if "online_url" in fields:
-        link = web_address(fields["online_url"], "online_url", "The meeting link")
+        link = web_address(fields["online_url"], "online_url", _("The meeting link"))
         fields["online_url"] = fits(link, 500, "online_url")
 
 
@@ -220,15 +230,25 @@ def scheduling_warnings(
         for other in db.session.scalars(query):
             busy = sorted(p.city for p in other.participants if p.id in ids)
             warnings.append(
-                f"{', '.join(busy)} already {'has' if len(busy) == 1 else 'have'} "
-                f"an overlapping event: {other.display_title} "
-                f"({format_date(in_zone(other.starts_at, other.timezone))})."
+                # Translators: %(partners)s is one city or several, "Tartu, Gävle".
+                ngettext(
+                    "%(partners)s already has an overlapping event: %(event)s (%(date)s).",
+                    "%(partners)s already have an overlapping event: %(event)s (%(date)s).",
+                    len(busy),
+                    partners=", ".join(busy),
+                    event=other.display_title,
+                    date=format_date(in_zone(other.starts_at, other.timezone)),
+                )
             )
     if venue is not None and venue.capacity and expected_attendance:
         if expected_attendance > venue.capacity:
             warnings.append(
-                f"{venue.name} seats {venue.capacity}, fewer than the "
-                f"{expected_attendance} people expected."
+                _(
+                    "%(venue)s seats %(capacity)d, fewer than the %(expected)d people expected.",
+                    venue=venue.name,
+                    capacity=venue.capacity,
+                    expected=expected_attendance,
+                )
             )
     return warnings
 
@@ -242,9 +262,15 @@ def period_warnings(project: Project, starts_at: datetime, zone_name: str) -> li
     except UnknownPeriod:
         last = project.end_date - timedelta(days=1)
         return [
-            f"{format_date(day)} is outside {project.acronym}'s reporting periods "
-            f"({format_date(project.start_date)} to {format_date(last)}): the event counts in "
-            "no semester report."
+            # Translators: %(project)s is the project's acronym, "BETTER".
+            _(
+                "%(date)s is outside %(project)s's reporting periods (%(first)s to %(last)s): "
+                "the event counts in no semester report.",
+                date=format_date(day),
+                project=project.acronym,
+                first=format_date(project.start_date),
+                last=format_date(last),
+            )
         ]
     return []
 
@@ -316,17 +342,19 @@ def update_event(
         try:
             EventKind(fields["kind"])
         except ValueError:
-            raise DomainError(f"Unknown event kind {fields['kind']!r}.", "kind") from None
+            raise DomainError(
+                _("Unknown event kind %(kind)s.", kind=repr(fields["kind"])), "kind"
+            ) from None
     if "title" in fields:
         fields["title"] = fits(one_line(fields["title"]), 200, "title")
         if not fields["title"]:
-            raise DomainError("An event needs a title.", "title")
+            raise DomainError(_("An event needs a title."), "title")
     _clean_texts(fields)
     zone_name = fields.get("timezone", event.timezone)
     zone(zone_name)
     if start is not None or end is not None:
         if start is None or end is None:
-            raise DomainError("Give both the start and the end.", "ends_at")
+            raise DomainError(_("Give both the start and the end."), "ends_at")
         starts_at, ends_at, all_day = event_span(start, end, zone_name)
         fields.update(starts_at=starts_at, ends_at=ends_at, all_day=all_day)
         agenda = plan_agenda(event, starts_at, ends_at, zone_name, outside_sessions)
@@ -365,14 +393,20 @@ def _keep_original(event: Event) -> None:
         event.original_ends_at = event.ends_at
         event.original_all_day = event.all_day
     if not event.original_location:
-        event.original_location = event.place_with_address
+        event.original_location = event.stored_place
 
 
 def _require_open(event: Event, action: str) -> None:
+    """Refuse to postpone (`action` "postponed") or move online ("moved online") an event
+    cancelled or held."""
     if event.status == EventStatus.CANCELLED:
-        raise DomainError(f"A cancelled event cannot be {action}.", "status")
+        if action == "postponed":
+            raise DomainError(_("A cancelled event cannot be postponed."), "status")
+        raise DomainError(_("A cancelled event cannot be moved online."), "status")
     if event.status == EventStatus.HELD:
-        raise DomainError(f"An event already held cannot be {action}.", "status")
+        if action == "postponed":
+            raise DomainError(_("An event already held cannot be postponed."), "status")
+        raise DomainError(_("An event already held cannot be moved online."), "status")
 
 
 def postpone(
@@ -393,7 +427,7 @@ def postpone(
     agenda = None
     if start is not None or end is not None:
         if start is None or end is None:
-            raise DomainError("Give both the new start and the new end.", "ends_at")
+            raise DomainError(_("Give both the new start and the new end."), "ends_at")
         starts_at, ends_at, all_day = event_span(start, end, event.timezone)
         values.update(starts_at=starts_at, ends_at=ends_at, all_day=all_day)
         agenda = plan_agenda(event, starts_at, ends_at, event.timezone, outside_sessions)
@@ -410,10 +444,10 @@ def move_online(
     """Hold the event online; the place it was planned at is kept."""
     check_fresh(event, seen_version)
     _require_open(event, "moved online")
-    url = fits(web_address(url, "online_url", "The meeting link"), 500, "online_url")
+    url = fits(web_address(url, "online_url", _("The meeting link")), 500, "online_url")
     platform = fits(one_line(platform), 80, "online_platform")
     if not event.original_location:
-        event.original_location = event.place_with_address
+        event.original_location = event.stored_place
     return _apply(
         event,
         {
@@ -428,9 +462,9 @@ def cancel(event: Event, *, seen_version: str | None = None) -> list[str]:
     """Cancel: the event stays, marked cancelled, so calendars show it cancelled."""
     check_fresh(event, seen_version)
     if event.status == EventStatus.CANCELLED:
-        raise DomainError("The event is cancelled already.", "status")
+        raise DomainError(_("The event is cancelled already."), "status")
     if event.status == EventStatus.HELD:
-        raise DomainError("An event already held cannot be cancelled.", "status")
+        raise DomainError(_("An event already held cannot be cancelled."), "status")
     return _apply(event, {"status": EventStatus.CANCELLED.value})
 
 
@@ -440,11 +474,11 @@ def mark_held(event: Event, *, seen_version: str | None = None, now: datetime | 
 
     check_fresh(event, seen_version)
     if event.status == EventStatus.CANCELLED:
-        raise DomainError("A cancelled event cannot be marked held.", "status")
+        raise DomainError(_("A cancelled event cannot be marked held."), "status")
     if event.status == EventStatus.HELD:
-        raise DomainError("The event is marked held already.", "status")
+        raise DomainError(_("The event is marked held already."), "status")
     if event.starts_at > (now or utcnow()):
-        raise DomainError("An event can be marked held only once it has started.", "status")
+        raise DomainError(_("An event can be marked held only once it has started."), "status")
     changed = _apply(event, {"status": EventStatus.HELD.value})
     event_held.send(event)
     return changed
@@ -474,15 +508,18 @@ def _session_values(event, title, kind, start, end, description, experts) -> dic
 
     title = fits(one_line(title), 300, "title")
     if not title:
-        raise DomainError("A session needs a title.", "title")
+        raise DomainError(_("A session needs a title."), "title")
     try:
         SessionKind(kind)
     except ValueError:
-        raise DomainError(f"Unknown session kind {kind!r}.", "kind") from None
-    starts_at, ends_at, _ = event_span(start, end, event.timezone)
+        raise DomainError(_("Unknown session kind %(kind)s.", kind=repr(kind)), "kind") from None
+    starts_at, ends_at, _all_day = event_span(start, end, event.timezone)
     if not _within(starts_at, ends_at, event.starts_at, event.ends_at):
         raise DomainError(
-            f"The session must fall within the event's dates ({_event_span_words(event)}).",
+            _(
+                "The session must fall within the event's dates (%(dates)s).",
+                dates=_event_span_words(event),
+            ),
             "start_date",
         )
     return dict(
@@ -499,10 +536,19 @@ def _event_span_words(event: Event) -> str:
     """The event's span in its zone, for messages: days, or times with the zone."""
     start, end = event.local_start, event.local_end
     if event.all_day:
-        return f"{format_date(start)} to {format_date(end - timedelta(days=1))}"
-    since = format_local(event.starts_at, event.timezone, with_zone=False)
-    until = format_local(event.ends_at, event.timezone, with_zone=False)
-    return f"{since} to {until}, {event.timezone}"
+        return _(
+            "%(first)s to %(last)s",
+            first=format_date(start),
+            last=format_date(end - timedelta(days=1)),
+        )
+    # Translators: an event's span in a message, "16 Jun 2020, 09:30 to 18 Jun 2020, 17:00,
+    # Europe/London".
+    return _(
+        "%(start)s to %(end)s, %(zone)s",
+        start=format_local(event.starts_at, event.timezone, with_zone=False),
+        end=format_local(event.ends_at, event.timezone, with_zone=False),
+        zone=event.timezone,
+    )
 
 
 def update_session(
@@ -519,7 +565,7 @@ def update_session(
 ) -> EventSession:
     """Change an agenda item; validated as a whole before anything changes."""
     if session not in event.sessions:
-        raise DomainError("That session belongs to another event.", "session")
+        raise DomainError(_("That session belongs to another event."), "session")
     if seen_version is not None:
         check_version(session, seen_version)
     values = _session_values(event, title, kind, start, end, description, experts)
@@ -531,7 +577,7 @@ def update_session(
 
 def remove_session(event: Event, session: EventSession, *, seen_version: str | None = None) -> None:
     if session not in event.sessions:
-        raise DomainError("That session belongs to another event.", "session")
+        raise DomainError(_("That session belongs to another event."), "session")
     if seen_version is not None:
         check_version(session, seen_version, form=False)
     event.sessions.remove(session)
@@ -590,8 +636,11 @@ def moved_agenda(
             )
         except DomainError as exc:
             raise DomainError(
-                f"The session “{session.title}” would move to a time that does not exist: "
-                f"{exc.message}",
+                _(
+                    "The session “%(title)s” would move to a time that does not exist: %(reason)s",
+                    title=session.title,
+                    reason=exc.message,
+                ),
                 exc.field,
             ) from None
     return moved
@@ -613,7 +662,7 @@ def outside_after_move(
 ) -> list[str]:
     """The sessions a move to local `start`-`end` would leave outside, described for a form."""
     zone_name = zone_name or event.timezone
-    starts_at, ends_at, _ = event_span(start, end, zone_name)
+    starts_at, ends_at, _all_day = event_span(start, end, zone_name)
     return [
         describe_session(event, session)
         for session in sessions_outside(event, starts_at, ends_at, zone_name)
@@ -627,7 +676,14 @@ def describe_session(event: Event, session: EventSession) -> str:
         in_zone(session.ends_at, event.timezone),
     )
     day = (start.date() - event.local_start.date()).days + 1
-    return f"{session.title} (day {day}, {format_clock(start)}–{format_clock(end)})"
+    # Translators: a session of an event that moves: "Site visit (day 3, 10:30–12:00)".
+    return _(
+        "%(title)s (day %(day)d, %(start)s–%(end)s)",
+        title=session.title,
+        day=day,
+        start=format_clock(start),
+        end=format_clock(end),
+    )
 
 
 def _nearest_fit(
@@ -666,7 +722,10 @@ def plan_agenda(
     Without one, or when a kept session fits on no day, raises DomainError naming them.
     """
     if outside_sessions and outside_sessions not in OUTSIDE_CHOICES:
-        raise DomainError(f"Unknown choice {outside_sessions!r} for the sessions.", "agenda")
+        raise DomainError(
+            _("Unknown choice %(choice)s for the sessions.", choice=repr(outside_sessions)),
+            "agenda",
+        )
     plan, outside, unfit = AgendaPlan(), [], []
     for session, start, end in moved_agenda(event, starts_at, ends_at, zone_name):
         if _within(start, end, starts_at, ends_at):
@@ -684,15 +743,21 @@ def plan_agenda(
     if outside:
         names = "; ".join(describe_session(event, s) for s in outside)
         raise DomainError(
-            f"These sessions would fall outside the new dates: {names}. Choose whether to "
-            "remove them or keep them on the last day, or change the dates.",
+            _(
+                "These sessions would fall outside the new dates: %(sessions)s. Choose whether "
+                "to remove them or keep them on the last day, or change the dates.",
+                sessions=names,
+            ),
             "agenda",
         )
     if unfit:
         names = "; ".join(describe_session(event, s) for s in unfit)
         raise DomainError(
-            f"These sessions fit on no day of the new dates at their hours: {names}. "
-            "Remove them, or change the dates.",
+            _(
+                "These sessions fit on no day of the new dates at their hours: %(sessions)s. "
+                "Remove them, or change the dates.",
+                sessions=names,
+            ),
             "agenda",
         )
     return plan
@@ -728,9 +793,11 @@ def set_attendance(
     check_fresh(event, seen_version)
     for value, name in ((staff, "staff_count"), (stakeholders, "stakeholder_count")):
         if value is None or value < 0:
-            raise DomainError("Give a number of people, 0 or more.", name)
+            raise DomainError(_("Give a number of people, 0 or more."), name)
     if partner.id not in {p.id for p in event.participants}:
-        raise DomainError(f"{partner.city} does not take part in this event.", "partner")
+        raise DomainError(
+            _("%(partner)s does not take part in this event.", partner=partner.city), "partner"
+        )
     db.session.flush()  # the event's id, and pending attendance rows, before the insert
     row = save_pair(
         Attendance,

@@ -6,7 +6,9 @@ Views are thin: parse, authorize (app/auth/permissions), call app/events/service
 import calendar as month_calendar
 from datetime import UTC, date, datetime, timedelta
 
+from babel.dates import get_day_names
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +27,7 @@ from app.events.forms import (
 )
 from app.events.models import Event, EventSession
 from app.extensions import db
-from app.formatting import format_date_span, format_local
+from app.formatting import BABEL_LOCALES, format_date_span, format_local, language
 from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
 from app.template_helpers import reader_timezone
@@ -75,8 +77,8 @@ def list_events():
     partners = partners_of(project)
     periods = project.periods()
     form = FilterForm(request.args)
-    form.partner.choices = [("", "Any partner")] + [(p.code, p.city) for p in partners]
-    form.semester.choices = [("", "Any semester")] + [(str(p.number), p.label) for p in periods]
+    form.partner.choices = [("", _("Any partner"))] + [(p.code, p.city) for p in partners]
+    form.semester.choices = [("", _("Any semester"))] + [(str(p.number), p.label) for p in periods]
     filters = {k: v for k, v in request.args.items() if v}
     partner = next((p for p in partners if p.code == filters.get("partner")), None)
     period = None
@@ -143,6 +145,8 @@ def calendar():
     earlier, later = queries.nearest_starts(project, month_start, month_end, can.can_see_internal())
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    # The columns' heads, Monday first, as the reader's language abbreviates them (CLDR).
+    names = get_day_names("abbreviated", context="stand-alone", locale=BABEL_LOCALES[language()])
     return render_template(
         "events/calendar.html",
         project=project,
@@ -152,6 +156,7 @@ def calendar():
         previous=previous,
         following=following,
         reader_tz=reader_tz,
+        day_names=[names[weekday] for weekday in range(7)],
         earlier=earlier,
         later=later,
     )
@@ -239,10 +244,17 @@ def _event_form_choices(form: EventForm, project, event: Event | None = None) ->
             hosts.append(event.host)
     form.host.choices = [(p.id, f"{p.city} ({p.code})") for p in hosts]
     form.participants.choices = [(p.id, p.city) for p in partners]
-    form.timezone.choices = [("", "The host partner's zone")] + form.timezone.choices
+    form.timezone.choices = [("", _("The host partner's zone"))] + form.timezone.choices
     venues = db.session.scalars(select(Venue).order_by(Venue.city, Venue.name))
-    form.venue.choices = [(0, "No venue")] + [
-        (v.id, f"{v}" + (f" (seats {v.capacity})" if v.capacity else "")) for v in venues
+    form.venue.choices = [(0, _("No venue"))] + [
+        (
+            v.id,
+            # Translators: a venue in the list, with how many people it seats.
+            _("%(venue)s (seats %(capacity)d)", venue=str(v), capacity=v.capacity)
+            if v.capacity
+            else str(v),
+        )
+        for v in venues
     ]
     return partners
 
@@ -269,7 +281,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
     those the edit's own change brings up."""
     start, end = form.when()
     zone_name = form.timezone.data or host.timezone
-    starts_at, ends_at, _ = services.event_span(start, end, zone_name)
+    starts_at, ends_at, _all_day = services.event_span(start, end, zone_name)
     venue = db.session.get(Venue, values["venue_id"]) if values["venue_id"] else None
     if exclude_id is not None:
         return services.change_warnings(
@@ -328,7 +340,7 @@ def create():
                         **values,
                     )
                     db.session.commit()
-                    flash(f"Scheduled {event.display_title}.")
+                    flash(_("Scheduled %(title)s.", title=event.display_title))
                     return redirect(url_for("events.detail", event_id=event.id))
             except DomainError as exc:
                 db.session.rollback()
@@ -378,7 +390,7 @@ def edit(event_id: int):
                         **values,
                     )
                     db.session.commit()
-                    flash("Saved.")
+                    flash(_("Saved."))
                     return redirect(url_for("events.detail", event_id=event.id))
             except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
@@ -460,7 +472,7 @@ def postpone(event_id: int):
                     outside_sessions=form.agenda.data or None,
                 )
                 db.session.commit()
-                flash("Postponed. Where and when it was first planned is kept.")
+                flash(_("Postponed. Where and when it was first planned is kept."))
                 return redirect(url_for("events.detail", event_id=event.id))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
@@ -497,7 +509,7 @@ def move_online(event_id: int):
                 seen_version=form.version.data or "",
             )
             db.session.commit()
-            flash("Moved online.")
+            flash(_("Moved online."))
             return redirect(url_for("events.detail", event_id=event.id))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
@@ -529,12 +541,12 @@ def _status_change(event_id: int, change, done: str):
 
 @bp.post("/<int:event_id>/cancel")
 def cancel(event_id: int):
-    return _status_change(event_id, services.cancel, "Cancelled. The event is kept, marked so.")
+    return _status_change(event_id, services.cancel, _("Cancelled. The event is kept, marked so."))
 
 
 @bp.post("/<int:event_id>/held")
 def mark_held(event_id: int):
-    return _status_change(event_id, services.mark_held, "Marked as held.")
+    return _status_change(event_id, services.mark_held, _("Marked as held."))
 
 
 # --- Agenda and attendance
@@ -561,7 +573,7 @@ def add_session(event_id: int):
                 experts=experts,
             )
             db.session.commit()
-            flash("Session added.")
+            flash(_("Session added."))
             return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
@@ -580,7 +592,7 @@ def edit_session(event_id: int, session_id: int):
     can.require(can.can_edit_event(event))
     form = SessionForm(obj=None)
     form.experts.choices = _people_choices(event)
-    form.submit.label.text = "Save session"
+    form.submit.label.text = _("Save session")
     stale = False
     if request.method == "GET":
         form.version.data = version_of(session)
@@ -609,7 +621,7 @@ def edit_session(event_id: int, session_id: int):
                 seen_version=form.version.data or "",
             )
             db.session.commit()
-            flash("Session saved.")
+            flash(_("Session saved."))
             return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
@@ -637,7 +649,7 @@ def delete_session(event_id: int, session_id: int):
         db.session.rollback()
         flash(refusal(exc, session, form.version.data, form=False).message, "error")
         return _render_detail(_event_or_404(event_id), status=409)
-    flash("Session removed.")
+    flash(_("Session removed."))
     return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
 
 
@@ -659,7 +671,7 @@ def attendance(event_id: int, partner_id: int):
                 seen_version=form.version.data or "",
             )
             db.session.commit()
-            flash(f"Attendance of {partner.city} saved.")
+            flash(_("Attendance of %(partner)s saved.", partner=partner.city))
             return redirect(url_for("events.detail", event_id=event.id, _anchor="attendance"))
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
