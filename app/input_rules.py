@@ -10,6 +10,8 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
@@ -17,7 +19,7 @@ from app.errors import DomainError
 #: The largest id an INTEGER primary key holds on PostgreSQL (and the smallest, negated).
 MAX_ID = 2**31 - 1
 
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "The request holds a NUL character (%00), which no text here may contain. "
     "Remove it and try again."
 )
@@ -63,35 +65,49 @@ def text_block(text: str | None) -> str:
 def fits(text: str, limit: int, field: str) -> str:
     """`text` when it fits its column; a DomainError naming the limit when it does not."""
     if len(text) > limit:
-        raise DomainError(f"At most {limit} characters, please: this has {len(text)}.", field)
+        raise DomainError(
+            _(
+                "At most %(limit)d characters, please: this has %(length)d.",
+                limit=limit,
+                length=len(text),
+            ),
+            field,
+        )
     return text
 
 
-def web_address(url: str | None, field: str, label: str = "The link") -> str:
-    """An http(s) address with no spaces or control characters, or '' for none."""
+def web_address(url: str | None, field: str, label: str | None = None) -> str:
+    """An http(s) address with no spaces or control characters, or '' for none. `label`
+    names it at the start of a refusal ("The meeting link"); "The link" when not given."""
     url = (url or "").strip()
+    label = label or _("The link")
     if not url:
         return ""
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
         raise DomainError(
-            f"{label} holds a space, a line break or another invisible character: "
-            "give one web address, https://...",
+            _(
+                "%(label)s holds a space, a line break or another invisible character: "
+                "give one web address, https://...",
+                label=label,
+            ),
             field,
         )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DomainError(f"{label} must be a full web address starting with https://.", field)
+        raise DomainError(
+            _("%(label)s must be a full web address starting with https://.", label=label), field
+        )
     return url
 
 
 def _refuse_nul_bytes() -> None:
     """PostgreSQL refuses NUL in text: answer 400 the same way on every backend."""
     if "\x00" in request.path:
-        abort(400, description=NUL_MESSAGE)
+        abort(400, description=str(NUL_MESSAGE))
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort(400, description=NUL_MESSAGE)
+                abort(400, description=str(NUL_MESSAGE))
 
 
 def init_app(app: Flask) -> None:

@@ -9,22 +9,26 @@ address is kept (ASVS V7: who, what, when, from where); passwords and codes neve
 import json
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 
 from app.activity.models import ActivityEntry
 from app.activity.tracking import _actor
 
-#: Stored action -> the words the log reads ("Anna signed in").
+#: Stored action -> the sentence the log reads, with who did it (`actor`) and the
+#: account's name (`label`): "Anna changed the password of account “anna@example.org”".
+#: Translators: %(actor)s is a person or "Sign-in form", "Command line"; %(label)s is the
+#: account's name or e-mail.
 SECURITY_ACTIONS = {
-    "signed_in": "signed in",
-    "sign_in_failed": "failed to sign in to",
-    "locked": "throttled sign-ins to",
-    "unlocked": "unlocked",
-    "signed_out": "signed out of",
-    "signed_out_all": "signed out every session of",
-    "password_changed": "changed the password of",
-    "feed_reset": "reset the private calendar address of",
-    "second_factor_on": "turned the second factor on for",
-    "second_factor_off": "turned the second factor off for",
+    "signed_in": _l("%(actor)s signed in account “%(label)s”"),
+    "sign_in_failed": _l("%(actor)s failed to sign in to account “%(label)s”"),
+    "locked": _l("%(actor)s throttled sign-ins to account “%(label)s”"),
+    "unlocked": _l("%(actor)s unlocked account “%(label)s”"),
+    "signed_out": _l("%(actor)s signed out of account “%(label)s”"),
+    "signed_out_all": _l("%(actor)s signed out every session of account “%(label)s”"),
+    "password_changed": _l("%(actor)s changed the password of account “%(label)s”"),
+    "feed_reset": _l("%(actor)s reset the private calendar address of account “%(label)s”"),
+    "second_factor_on": _l("%(actor)s turned the second factor on for account “%(label)s”"),
+    "second_factor_off": _l("%(actor)s turned the second factor off for account “%(label)s”"),
 }
 
 UNKNOWN_ACCOUNT = "(no account has this e-mail)"

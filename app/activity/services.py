@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.activity.models import ActivityEntry
@@ -137,12 +139,17 @@ def restore(entry: ActivityEntry, now: datetime | None = None):
     """Put a removed session or piece of evidence back; logged as restored."""
     if not restorable(entry, now):
         raise DomainError(
-            f"This can no longer be restored: removals are kept for {KEEP_REMOVED_DAYS} days "
-            "and restored once.",
+            ngettext(
+                "This can no longer be restored: removals are kept for %(num)d day "
+                "and restored once.",
+                "This can no longer be restored: removals are kept for %(num)d days "
+                "and restored once.",
+                KEEP_REMOVED_DAYS,
+            ),
             "entry",
         )
     if restore_target(entry) is None:
-        raise DomainError("What it belonged to no longer exists.", "entry")
+        raise DomainError(_("What it belonged to no longer exists."), "entry")
     data = entry.snapshot_data
     restored = _restore_session(data) if entry.object_kind == "session" else _restore_file(data)
     entry.restored_at = now or utcnow()
@@ -156,7 +163,7 @@ def _restore_session(data: dict) -> EventSession:
     slack = timedelta(hours=12)
     if starts_at < event.starts_at - slack or ends_at > event.ends_at + slack:
         raise DomainError(
-            "The event has moved since this session was removed; add it again instead.",
+            _("The event has moved since this session was removed; add it again instead."),
             "entry",
         )
     experts = [p for p in (db.session.get(Person, i) for i in data.get("experts", [])) if p]
@@ -181,7 +188,7 @@ def _restore_session(data: dict) -> EventSession:
 
 def _restore_file(data: dict) -> Attachment:
     if not (upload_dir() / data["stored_name"]).is_file():
-        raise DomainError("The file is no longer kept; upload it again.", "entry")
+        raise DomainError(_("The file is no longer kept; upload it again."), "entry")
     attachment = Attachment(
         id=_free_id(Attachment, data.get("id")),
         event_id=data.get("event_id"),

@@ -19,6 +19,7 @@ from typing import Any
 import click
 from flask import Flask, has_request_context
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, attributes
@@ -164,21 +165,22 @@ TRACKED: dict[type, Tracked] = {
     ),
 }
 
+#: The kinds of things the log tracks, as readers call them (the "What" filter).
 KIND_LABELS = {
-    "event": "Event",
-    "session": "Session",
-    "attendance": "Attendance",
-    "practice": "Good practice",
-    "practice_event": "Practice at an event",
-    "transfer": "Transfer",
-    "transfer_stage": "Transfer stage",
-    "action_plan": "Action plan",
-    "action_group": "Action group",
-    "action": "Action",
-    "outcome": "Outcome",
-    "evidence": "Evidence",
-    "indicator": "Indicator",
-    "account": "Account",
+    "event": _l("Event"),
+    "session": _l("Session"),
+    "attendance": _l("Attendance"),
+    "practice": _l("Good practice"),
+    "practice_event": _l("Practice at an event"),
+    "transfer": _l("Transfer"),
+    "transfer_stage": _l("Transfer stage"),
+    "action_plan": _l("Action plan"),
+    "action_group": _l("Action group"),
+    "action": _l("Action"),
+    "outcome": _l("Outcome"),
+    "evidence": _l("Evidence"),
+    "indicator": _l("Indicator"),
+    "account": _l("Account"),
 }
 
 
@@ -359,6 +361,8 @@ def _is_orphan(obj) -> bool:
 
 
 def _actor() -> tuple[int | None, str]:
+    """Who acts, as stored: the app's own actors in English, translated only when read
+    (app.activity.views.ACTORS)."""
     if has_request_context():
         user = current_user._get_current_object() if current_user else None
         if user is not None and user.is_authenticated:

@@ -4,12 +4,15 @@ confirmation pages shown before a session or a piece of evidence is removed."""
 from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.activity import services
 from app.activity.models import ActivityEntry
-from app.activity.security import SECURITY_ACTIONS
+from app.activity.security import SECURITY_ACTIONS, UNKNOWN_ACCOUNT
 from app.activity.tracking import KIND_LABELS
 from app.auth import permissions as can
 from app.auth.models import User
@@ -123,9 +126,9 @@ def restore(entry_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(f"Not restored: {error.message}", "error")
+        flash(_("Not restored: %(reason)s", reason=error.message), "error")
         return redirect(back), 303
-    flash(f"“{entry.label}” restored.")
+    flash(_("“%(label)s” restored.", label=entry.label))
     return redirect(back), 303
 
 
@@ -193,8 +196,57 @@ def _history_helpers():
     return {
         "history_for": history_for,
         "activity_kinds": KIND_LABELS,
-        "activity_actions": SECURITY_ACTIONS,
+        "activity_sentence": activity_sentence,
     }
+
+
+#: Who acted, when it was no signed-in person: stored in English in `actor`, read in the
+#: reader's language.
+ACTORS = {
+    "Anonymous visitor": _l("Anonymous visitor"),
+    "Command line": _l("Command line"),
+    "Sign-in form": _l("Sign-in form"),
+    "System": _l("System"),
+}
+
+#: What happened to a tracked object. Translators: %(actor)s is who did it, %(kind)s the
+#: kind of thing in lower case ("event", "session", "good practice"), %(label)s its title.
+CHANGE_SENTENCES = {
+    "created": _l("%(actor)s created %(kind)s “%(label)s”"),
+    "changed": _l("%(actor)s changed %(kind)s “%(label)s”"),
+    "removed": _l("%(actor)s removed %(kind)s “%(label)s”"),
+    "restored": _l("%(actor)s restored %(kind)s “%(label)s”"),
+}
+
+
+def actor_shown(actor: str) -> str:
+    """The stored actor for reading: a person's name as is, the app's own actors translated."""
+    known = ACTORS.get(actor)
+    return str(known) if known is not None else actor
+
+
+def label_shown(entry: ActivityEntry) -> str:
+    if entry.object_kind == "account" and entry.label == UNKNOWN_ACCOUNT:
+        return _("(no account has this e-mail)")
+    return entry.label
+
+
+def activity_sentence(entry: ActivityEntry) -> Markup:
+    """'<strong>Anna</strong> created event “Study visit”' in the reader's language; the
+    actor and label escaped, the translation taken as text."""
+    sentence = SECURITY_ACTIONS.get(entry.action) or CHANGE_SENTENCES.get(entry.action)
+    kind = str(KIND_LABELS.get(entry.object_kind, entry.object_kind)).lower()
+    values = {
+        "actor": Markup("<strong>%s</strong>") % actor_shown(entry.actor),
+        "kind": kind,
+        "label": label_shown(entry),
+    }
+    if sentence is None:
+        return Markup("%(actor)s %(action)s %(kind)s “%(label)s”") % {
+            **values,
+            "action": entry.action,
+        }
+    return Markup(escape(str(sentence))) % values
 
 
 #: Fields the log keeps as stored codes ("study_visit"), shown with the labels people read.
@@ -220,9 +272,11 @@ def activity_value(value, zone_name: str = "UTC", kind: str = "", field: str = "
         return "–"
     vocabulary = VOCABULARIES.get((kind, field))
     if vocabulary is not None and value in {member.value for member in vocabulary}:
-        return getattr(vocabulary(value), "label", value)
+        return str(getattr(vocabulary(value), "label", value))
+    if field in SECRET_FIELDS and value in SECRET_VALUES:
+        return str(SECRET_VALUES[value])
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, str) and len(value) >= 19 and value.endswith("+00:00"):
@@ -233,8 +287,100 @@ def activity_value(value, zone_name: str = "UTC", kind: str = "", field: str = "
     return str(value)
 
 
+#: Secret fields are logged as "set" or "changed" (app.activity.tracking), never a value.
+SECRET_FIELDS = frozenset(
+    {"password", "private calendar address", "second factor", "second factor being set up"}
+)
+SECRET_VALUES = {"set": _l("set"), "changed": _l("changed")}
+
+#: The names of logged fields as the log reads them (stored as column names).
+FIELD_LABELS = {
+    "action_id": _l("Action"),
+    "active": _l("Active"),
+    "all_day": _l("All day"),
+    "category": _l("Category"),
+    "client address": _l("Client address"),
+    "code": _l("Code"),
+    "content_type": _l("Content type"),
+    "description": _l("Description"),
+    "detail": _l("Detail"),
+    "email": _l("Email"),
+    "ended_on": _l("Ended on"),
+    "ends_at": _l("Ends at"),
+    "ends_on": _l("Ends on"),
+    "event_id": _l("Event"),
+    "evidence_of_success": _l("Evidence of success"),
+    "expected_attendance": _l("Expected attendance"),
+    "experts": _l("Experts"),
+    "format": _l("Format"),
+    "group_id": _l("Group"),
+    "happened_on": _l("Happened on"),
+    "host_partner_id": _l("Host partner"),
+    "importer_partner_id": _l("Importer partner"),
+    "indicator_id": _l("Indicator"),
+    "inspired_by": _l("Inspired by"),
+    "inspired_by_practice_id": _l("Inspired by practice"),
+    "is_public": _l("Is public"),
+    "kind": _l("Kind"),
+    "language": _l("Language"),
+    "links": _l("Links"),
+    "location": _l("Location"),
+    "name": _l("Name"),
+    "number": _l("Number"),
+    "objective": _l("Objective"),
+    "online_platform": _l("Online platform"),
+    "online_url": _l("Online url"),
+    "original_all_day": _l("Original all day"),
+    "original_ends_at": _l("Original ends at"),
+    "original_location": _l("Original location"),
+    "original_name": _l("Original name"),
+    "original_starts_at": _l("Original starts at"),
+    "owner": _l("Owner"),
+    "owner_partner_id": _l("Owner partner"),
+    "participants": _l("Participants"),
+    "partner_id": _l("Partner"),
+    "password": _l("Password"),
+    "period_number": _l("Period number"),
+    "policy_instrument": _l("Policy instrument"),
+    "position": _l("Position"),
+    "practice_id": _l("Practice"),
+    "preferred_timezone": _l("Preferred timezone"),
+    "private calendar address": _l("Private calendar address"),
+    "problem": _l("Problem"),
+    "reason": _l("Reason"),
+    "resources": _l("Resources"),
+    "results": _l("Results"),
+    "role": _l("Role"),
+    "second factor": _l("Second factor"),
+    "second factor being set up": _l("Second factor being set up"),
+    "size_bytes": _l("Size bytes"),
+    "staff_count": _l("Staff count"),
+    "stage": _l("Stage"),
+    "stakeholder_count": _l("Stakeholder count"),
+    "started_on": _l("Started on"),
+    "starts_at": _l("Starts at"),
+    "starts_on": _l("Starts on"),
+    "status": _l("Status"),
+    "summary": _l("Summary"),
+    "target": _l("Target"),
+    "text": _l("Text"),
+    "theme": _l("Theme"),
+    "timezone": _l("Timezone"),
+    "title": _l("Title"),
+    "transfer_potential": _l("Transfer potential"),
+    "unit": _l("Unit"),
+    "uploaded_by_id": _l("Uploaded by"),
+    "value": _l("Value"),
+    "venue_id": _l("Venue"),
+}
+
+
 @bp.app_template_filter("activity_field")
 def activity_field(name: str) -> str:
-    """'host_partner_id' -> 'Host partner', 'starts_at' -> 'Starts at'."""
+    """'host_partner_id' -> 'Host partner', 'starts_at' -> 'Starts at'; in the reader's
+    language for the fields the log knows (FIELD_LABELS), else made from the name."""
+    known = FIELD_LABELS.get(name)
+    if known is not None:
+        return str(known)
     words = name.removesuffix("_id").replace("_", " ")
     return words[:1].upper() + words[1:]

@@ -24,6 +24,9 @@ from urllib.parse import urlsplit
 import pyotp
 import segno
 from flask import current_app, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, or_, select, update
 
 from app.activity import security
@@ -48,7 +51,7 @@ WRONG_CODES_BEFORE_PAUSE = 10
 PAUSE_MINUTES = 15
 
 PENDING_SESSION_KEY = "second_factor_sign_in"
-WRONG_CODE = "This code is not right. Give the 6 digits your app shows now, or a recovery code."
+WRONG_CODE = _l("This code is not right. Give the 6 digits your app shows now, or a recovery code.")
 
 
 class CodeRefused(Exception):
@@ -173,7 +176,7 @@ def issuer() -> str:
 def start_set_up(user: User) -> None:
     """A new authenticator key to set up; the second factor stays as it is until confirmed."""
     if user.has_second_factor:
-        raise DomainError("The second factor is on already.", "code")
+        raise DomainError(_("The second factor is on already."), "code")
     user.second_factor_pending_key = pyotp.random_base32()
     db.session.commit()
 
@@ -205,16 +208,18 @@ def confirm_set_up(user: User, code: str | None, now: datetime | None = None) ->
     Returns the new recovery codes (shown once; only their hashes are kept). Commits."""
     now = now or utcnow()
     if user.has_second_factor:
-        raise DomainError("The second factor is on already.", "code")
+        raise DomainError(_("The second factor is on already."), "code")
     key = user.second_factor_pending_key
     if not key:
-        raise DomainError("Start the set-up again: there is no key being set up.", "code")
+        raise DomainError(_("Start the set-up again: there is no key being set up."), "code")
     code = _normalized(code)
     step = matching_step(key, code, now) if _is_authenticator_code(code) else None
     if step is None:
         raise DomainError(
-            "This code is not right. Give the 6 digits your app shows now for this account "
-            "(check the phone's clock is right).",
+            _(
+                "This code is not right. Give the 6 digits your app shows now for this account "
+                "(check the phone's clock is right)."
+            ),
             "code",
         )
     user.second_factor_key = key
@@ -230,9 +235,9 @@ def confirm_set_up(user: User, code: str | None, now: datetime | None = None) ->
 
 def _require_password_and_code(user: User, password: str | None, code: str | None) -> str:
     if not user.has_second_factor:
-        raise DomainError("The second factor is off.", "code")
+        raise DomainError(_("The second factor is off."), "code")
     if not user.check_password(password or ""):
-        raise DomainError("Your password is wrong.", "password")
+        raise DomainError(_("Your password is wrong."), "password")
     now = utcnow()
     code = _normalized(code)
     pause = _pause_message(user, code, now)
@@ -242,7 +247,7 @@ def _require_password_and_code(user: User, password: str | None, code: str | Non
     if used is None:
         _count_wrong_code(user, now)  # guesses here count as at sign-in: the same pause
         db.session.commit()
-        raise DomainError(WRONG_CODE, "code")
+        raise DomainError(str(WRONG_CODE), "code")
     _forget_wrong_codes(user)
     return used
 
@@ -266,7 +271,7 @@ def replace_recovery_codes(user: User, password: str | None, code: str | None) -
 def reset(user: User, actor: str) -> None:
     """Clear the account's second factor (a lost phone); signing in needs the password only."""
     if not user.has_second_factor and not user.second_factor_pending_key:
-        raise DomainError(f"{user.email} has no second factor.", "email")
+        raise DomainError(_("%(email)s has no second factor.", email=user.email), "email")
     _clear(user)
     security.record("second_factor_off", user, actor=actor, detail="reset for a lost phone")
     db.session.commit()
@@ -323,9 +328,12 @@ def _pause_message(user: User, code: str, now: datetime) -> str | None:
     if until is None or not _is_authenticator_code(code):
         return None
     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return (
-        f"Too many wrong codes for this account: app codes are refused for {minutes} "
-        "more minutes. A recovery code works now."
+    return ngettext(
+        "Too many wrong codes for this account: app codes are refused for %(num)d more "
+        "minute. A recovery code works now.",
+        "Too many wrong codes for this account: app codes are refused for %(num)d more "
+        "minutes. A recovery code works now.",
+        minutes,
     )
 
 
@@ -358,7 +366,7 @@ def complete_sign_in(pending: dict, code: str | None, now: datetime | None = Non
     user = db.session.get(User, pending["user"])
     if user is None or not user.is_active or not user.has_second_factor:
         end_sign_in()
-        raise CodeRefused("Sign in again.", start_again=True)
+        raise CodeRefused(_("Sign in again."), start_again=True)
     normalized = _normalized(code)
     pause = _pause_message(user, normalized, now)
     if pause:
@@ -371,11 +379,14 @@ def complete_sign_in(pending: dict, code: str | None, now: datetime | None = Non
         if failures - int(pending.get("base", 0)) >= WRONG_CODES_PER_SIGN_IN:
             end_sign_in()
             raise CodeRefused(
-                f"{WRONG_CODES_PER_SIGN_IN} wrong codes: sign in again, starting with your "
-                "password.",
+                ngettext(
+                    "%(num)d wrong code: sign in again, starting with your password.",
+                    "%(num)d wrong codes: sign in again, starting with your password.",
+                    WRONG_CODES_PER_SIGN_IN,
+                ),
                 start_again=True,
             )
-        raise CodeRefused(WRONG_CODE)
+        raise CodeRefused(str(WRONG_CODE))
     _forget_wrong_codes(user)
     security.record("signed_in", user, detail=f"password and {used}")
     db.session.commit()

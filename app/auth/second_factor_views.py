@@ -3,6 +3,7 @@ off and replacing recovery codes from the account. Also the rule that keeps a co
 on the set-up page while REQUIRE_2FA_FOR_COORDINATORS is on and theirs is off."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.auth import second_factor
@@ -41,7 +42,7 @@ def code():
         return redirect(url_for("home.index"))
     pending = second_factor.pending_sign_in()
     if pending is None:
-        flash("Sign in with your e-mail and password first (or again: that step expired).")
+        flash(_("Sign in with your e-mail and password first (or again: that step expired)."))
         return redirect(url_for("auth.login"))
     form = SecondFactorCodeForm()
     status = 200
@@ -117,7 +118,7 @@ def confirm():
             db.session.rollback()
             form.code.errors.append(exc.message)
         else:
-            return _recovery_codes_page(codes, "The second factor is on.")
+            return _recovery_codes_page(codes, _("The second factor is on."))
     return _manage_page(confirm_form=form, status=400)
 
 
@@ -134,7 +135,7 @@ def turn_off():
             db.session.rollback()
             getattr(form, exc.field, form.code).errors.append(exc.message)
         else:
-            flash("The second factor is off: signing in asks for your password only.")
+            flash(_("The second factor is off: signing in asks for your password only."))
             return redirect(url_for("auth.account"))
     return _manage_page(off_form=form, status=400)
 
@@ -152,7 +153,9 @@ def new_recovery_codes():
             db.session.rollback()
             getattr(form, exc.field, form.code).errors.append(exc.message)
         else:
-            return _recovery_codes_page(codes, "New recovery codes: the old ones no longer work.")
+            return _recovery_codes_page(
+                codes, _("New recovery codes: the old ones no longer work.")
+            )
     return _manage_page(codes_form=form, status=400)
 
 

@@ -1,5 +1,8 @@
 """Accounts: creating them and checking a sign-in. Views and CLI both call these."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.activity import security
@@ -18,27 +21,35 @@ def create_user(email: str, password: str, role: str, partner_code: str | None =
     """Create an account, or raise DomainError saying what is wrong; nothing is written then."""
     email = email.strip().lower()
     if "@" not in email:
-        raise DomainError(f"{email!r} is not an e-mail address.", "email")
+        raise DomainError(_("%(email)s is not an e-mail address.", email=repr(email)), "email")
     try:
         role_enum = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise DomainError(f"Unknown role {role!r}: use one of {roles}.", "role") from None
+        raise DomainError(
+            _("Unknown role %(role)s: use one of %(roles)s.", role=repr(role), roles=roles), "role"
+        ) from None
     partner = None
     if partner_code:
         partner = db.session.scalar(select(Partner).where(Partner.code == partner_code))
         if partner is None:
-            raise DomainError(f"No partner has the code {partner_code!r}.", "partner")
+            raise DomainError(
+                _("No partner has the code %(code)s.", code=repr(partner_code)), "partner"
+            )
     if role_enum is Role.PARTNER and partner is None:
-        raise DomainError("A partner editor needs --partner CODE.", "partner")
+        raise DomainError(_("A partner editor needs --partner CODE."), "partner")
     if role_enum is Role.FUNDER and partner is not None:
-        raise DomainError("A funder account belongs to no partner.", "partner")
+        raise DomainError(_("A funder account belongs to no partner."), "partner")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
+            _(
+                "The password must have at least %(num)d characters.",
+                num=MIN_PASSWORD_LENGTH,
+            ),
+            "password",
         )
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-        raise DomainError(f"An account for {email} exists already.", "email")
+        raise DomainError(_("An account for %(email)s exists already.", email=email), "email")
     user = User(email=email, role=role_enum.value, partner=partner)
     user.set_password(password)
     db.session.add(user)
@@ -86,7 +97,7 @@ class SignInRefused(Exception):
         self.retry_after = retry_after
 
 
-WRONG_CREDENTIALS = "E-mail or password is wrong."
+WRONG_CREDENTIALS = _l("E-mail or password is wrong.")
 
 
 def check_sign_in(email: str, password: str, now=None) -> User:
@@ -99,9 +110,12 @@ def check_sign_in(email: str, password: str, now=None) -> User:
     try:
         attempt = throttle.begin(email, address, now)
     except throttle.Throttled as wait:
-        minutes = f"{wait.minutes} minute{'s' if wait.minutes != 1 else ''}"
         raise SignInRefused(
-            f"Too many sign-in attempts from here. Try again in {minutes}.",
+            ngettext(
+                "Too many sign-in attempts from here. Try again in %(num)d minute.",
+                "Too many sign-in attempts from here. Try again in %(num)d minutes.",
+                wait.minutes,
+            ),
             status=429,
             retry_after=wait.retry_after,
         ) from None
@@ -123,7 +137,7 @@ def check_sign_in(email: str, password: str, now=None) -> User:
             detail = f"sign-ins to {scope} from this address wait {minutes} min"
             security.record("locked", user, detail=detail)
     db.session.commit()
-    raise SignInRefused(WRONG_CREDENTIALS)
+    raise SignInRefused(str(WRONG_CREDENTIALS))
 
 
 def unlock(email: str, address: str | None = None) -> int:
@@ -159,14 +173,17 @@ def change_password(user: User, current: str, new: str, *, seen_version: str | N
     if seen_version is not None:
         check_version(user, seen_version)
     if not user.check_password(current or ""):
-        raise DomainError("Your current password is wrong.", "current_password")
+        raise DomainError(_("Your current password is wrong."), "current_password")
     if len(new or "") < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            _(
+                "The new password must have at least %(num)d characters.",
+                num=MIN_PASSWORD_LENGTH,
+            ),
             "new_password",
         )
     if new == current:
-        raise DomainError("The new password is the same as the current one.", "new_password")
+        raise DomainError(_("The new password is the same as the current one."), "new_password")
     if seen_version is None:
         user.set_password(new)
     else:

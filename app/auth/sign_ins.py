@@ -29,6 +29,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, user_logged_in
 from sqlalchemy import ForeignKey, String, delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,11 +50,22 @@ TOUCH_EVERY = timedelta(minutes=1)
 DEFAULT_MAX_HOURS = 12
 DEFAULT_IDLE_MINUTES = 30
 
-ENDED_MESSAGES = {
-    "idle": "You were signed out after {minutes} minutes without activity. Sign in again.",
-    "absolute": "You were signed out: a session lasts at most {hours} hours. Sign in again.",
-    "ended": "This session was ended (signed out, or the password was changed). Sign in again.",
-}
+
+def ended_message(reason: str, minutes: int, hours: int) -> str:
+    """Why a session is over ('idle', 'absolute' or 'ended'), in the reader's language."""
+    if reason == "idle":
+        return ngettext(
+            "You were signed out after %(num)d minute without activity. Sign in again.",
+            "You were signed out after %(num)d minutes without activity. Sign in again.",
+            minutes,
+        )
+    if reason == "absolute":
+        return ngettext(
+            "You were signed out: a session lasts at most %(num)d hour. Sign in again.",
+            "You were signed out: a session lasts at most %(num)d hours. Sign in again.",
+            hours,
+        )
+    return _("This session was ended (signed out, or the password was changed). Sign in again.")
 
 
 class SignIn(db.Model):
@@ -111,6 +124,17 @@ def browser_label(user_agent: str | None) -> str:
         match = re.match(r"[A-Za-z][\w.-]{0,30}", agent)
         name = match.group(0) if match else "Unknown browser"
     return (f"{name} on {system}" if system else name)[:80]
+
+
+def browser_shown(label: str | None) -> str:
+    """A stored browser label ('Firefox on Windows', kept in English) for reading."""
+    if not label or label == "Unknown browser":
+        return _("Unknown browser")
+    name, on, system = label.rpartition(" on ")
+    if on and system in {shown for _mark, shown in _SYSTEMS}:
+        # Translators: a browser on an operating system, "Firefox on Windows".
+        return _("%(browser)s on %(system)s", browser=name, system=system)
+    return label
 
 
 def create(user_id: int, now: datetime | None = None) -> str:
@@ -255,7 +279,8 @@ def _check_sign_in():
     reason = expired[1] if expired else "ended"
     config = current_app.config
     flash(
-        ENDED_MESSAGES[reason].format(
+        ended_message(
+            reason,
             minutes=config.get("SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
             hours=config.get("SESSION_MAX_HOURS", DEFAULT_MAX_HOURS),
         ),
@@ -274,3 +299,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_check_sign_in)
     app.jinja_env.globals["active_sign_ins"] = active_for
     app.jinja_env.globals["current_sign_in_id"] = current_id
+    app.jinja_env.filters["browser_shown"] = browser_shown

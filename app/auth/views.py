@@ -1,6 +1,9 @@
 """Sign in (throttled), sign out, and the account page."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,7 +19,9 @@ from app.versioning import StaleEdit, refusal, version_of
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Sign in to see this page."
+login_manager.login_message = _l("Sign in to see this page.")
+# Flask-Login flashes the message as is: made a str in the reader's language then.
+login_manager.localize_callback = str
 
 
 @login_manager.user_loader
@@ -60,7 +65,7 @@ def logout():
     sign_ins.end_current()
     db.session.commit()
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("home.index"))
 
 
@@ -73,7 +78,13 @@ def sign_out_others():
         "signed_out_all", current_user, detail=f"other sessions ended: {ended}; this one stays"
     )
     db.session.commit()
-    flash(f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''}).")
+    flash(
+        ngettext(
+            "Signed out everywhere else (%(num)d other session).",
+            "Signed out everywhere else (%(num)d other sessions).",
+            ended,
+        )
+    )
     return redirect(url_for("auth.account"))
 
 
@@ -85,7 +96,7 @@ def sign_out_everywhere():
     security.record("signed_out_all", current_user, detail=f"sessions ended: {ended}, this one too")
     db.session.commit()
     logout_user()
-    flash("You are signed out everywhere.")
+    flash(_("You are signed out everywhere."))
     return redirect(url_for("home.index"))
 
 
@@ -93,7 +104,10 @@ def _zone_form() -> TimezoneForm:
     from app.events.forms import zone_choices
 
     partner_zone = current_user.partner.timezone if current_user.partner else None
-    first = f"My partner's zone ({partner_zone})" if partner_zone else "Each event's own zone"
+    if partner_zone:
+        first = _("My partner's zone (%(zone)s)", zone=partner_zone)
+    else:
+        first = _("Each event's own zone")
     form = TimezoneForm(prefix="zone")
     form.timezone.choices = [("", first)] + zone_choices()
     return form
@@ -116,7 +130,10 @@ def account():
                 services.set_timezone(
                     user, zone_form.timezone.data, seen_version=zone_form.version.data or ""
                 )
-                flash("Times are now shown in " + (current_user.timezone or "each event's zone."))
+                if current_user.timezone:
+                    flash(_("Times are now shown in %(zone)s", zone=current_user.timezone))
+                else:
+                    flash(_("Times are now shown in each event's zone."))
                 return redirect(url_for("auth.account"))
             except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
@@ -136,7 +153,7 @@ def account():
                     password_form.new_password.data,
                     seen_version=password_form.version.data or "",
                 )
-                flash("Your password is changed.")
+                flash(_("Your password is changed."))
                 return redirect(url_for("auth.account"))
             except (DomainError, StaleDataError) as exc:
                 db.session.rollback()
@@ -158,8 +175,8 @@ def csrf_error(error):
     """An expired or missing form token: say what to do instead of a bare 400."""
     return render_template(
         "auth/error.html",
-        title="This form has expired",
-        message=(
+        title=_("This form has expired"),
+        message=_(
             "The page was open too long, or you signed in or out in another tab. "
             "Go back, reload the page and submit the form again."
         ),
@@ -170,8 +187,8 @@ def csrf_error(error):
 def forbidden(error):
     return render_template(
         "auth/error.html",
-        title="Not allowed",
-        message=(
+        title=_("Not allowed"),
+        message=_(
             "Your account may read this but not change it. Coordinators change every event; "
             "a partner editor changes the events their city hosts and their own attendance."
         ),
