@@ -5,9 +5,14 @@ An error page must not fail itself: the 503 page is rendered as for an anonymous
 falls back to plain text. Calendar feeds get plain text, which calendar apps show as is.
 The engine's `pool_pre_ping` replaces dead connections, so the site recovers on its own
 once the database is back.
+
+Titles and messages are lazy: they are put into words when the page is rendered, after
+an offline page has forgotten the user, so choosing the language (which may ask the
+account's) never reads the database that is away.
 """
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
@@ -18,10 +23,40 @@ bp = Blueprint("errors", __name__)
 
 RETRY_AFTER_SECONDS = 30
 
-UNAVAILABLE = (
+UNAVAILABLE = _l(
     "The database behind this site cannot be reached just now. Nothing you entered "
     "before this page was lost. Try again in a minute."
 )
+UNREADABLE = _l("This request could not be read")
+
+#: Other HTTP errors, in werkzeug's English words (which English pages keep): title and
+#: message by status code. A description an abort() gives of its own is kept as given.
+_OTHER_ERRORS = {
+    401: (
+        _l("Unauthorized"),
+        _l(
+            "The server could not verify that you are authorized to access the URL requested. "
+            "You either supplied the wrong credentials (e.g. a bad password), or your browser "
+            "doesn't understand how to supply the credentials required."
+        ),
+    ),
+    403: (
+        _l("Forbidden"),
+        _l(
+            "You don't have the permission to access the requested resource. It is either "
+            "read-protected or not readable by the server."
+        ),
+    ),
+    405: (_l("Method Not Allowed"), _l("The method is not allowed for the requested URL.")),
+    413: (
+        _l("Request Entity Too Large"),
+        _l("The data value transmitted exceeds the capacity limit."),
+    ),
+    429: (
+        _l("Too Many Requests"),
+        _l("This user has exceeded an allotted request count. Try again later."),
+    ),
+}
 
 
 def _wants_plain_text() -> bool:
@@ -40,13 +75,13 @@ def _rollback() -> None:
         pass
 
 
-def _page(status: int, title: str, message: str, headers: dict | None = None, offline=False):
+def _page(status: int, title, message, headers: dict | None = None, offline=False):
     headers = dict(headers or {})
-    if _wants_plain_text():
-        headers["Content-Type"] = "text/plain; charset=utf-8"
-        return f"{title}. {message}\n", status, headers
     if offline:
         _forget_user()
+    if _wants_plain_text():
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return _plain_text(title, message), status, headers
     try:
         return render_template("errors/page.html", title=title, message=message), status, headers
     except SQLAlchemyError:
@@ -57,7 +92,16 @@ def _page(status: int, title: str, message: str, headers: dict | None = None, of
         return render_template("errors/page.html", title=title, message=message), status, headers
     except Exception:  # noqa: BLE001 - an error page must answer whatever else broke
         headers["Content-Type"] = "text/plain; charset=utf-8"
-        return f"{title}. {message}\n", status, headers
+        return _plain_text(title, message), status, headers
+
+
+def _plain_text(title, message) -> str:
+    try:
+        return f"{title}. {message}\n"
+    except SQLAlchemyError:  # choosing the language asked the database about the user
+        _rollback()
+        _forget_user()
+        return f"{title}. {message}\n"
 
 
 # SQLite's primary result codes for "busy, locked, out of memory, I/O, disk full, cannot
@@ -88,16 +132,16 @@ def database_unreachable(error: Exception) -> bool:
 def bad_request(error: BadRequest):
     message = error.description
     if not message or message == BadRequest.description:
-        message = "The request could not be read. Go back, check what you entered, and retry."
-    return _page(400, "This request could not be read", message)
+        message = _l("The request could not be read. Go back, check what you entered, and retry.")
+    return _page(400, UNREADABLE, message)
 
 
 @bp.app_errorhandler(NotFound)
 def not_found(error: NotFound):
     return _page(
         404,
-        "Page not found",
-        "There is no page at this address. It may have been removed, or the link is mistyped.",
+        _l("Page not found"),
+        _l("There is no page at this address. It may have been removed, or the link is mistyped."),
     )
 
 
@@ -108,8 +152,8 @@ def data_refused(error: DataError):
     current_app.logger.warning("Database refused a value: %s", error.orig)
     return _page(
         400,
-        "This request could not be read",
-        "A value in the request is out of range or not allowed. Go back and check it.",
+        UNREADABLE,
+        _l("A value in the request is out of range or not allowed. Go back and check it."),
     )
 
 
@@ -122,7 +166,7 @@ def database_error(error: SQLAlchemyError):
     current_app.logger.error("Database unreachable: %s", error)
     return _page(
         503,
-        "Temporarily unavailable",
+        _l("Temporarily unavailable"),
         UNAVAILABLE,
         {"Retry-After": str(RETRY_AFTER_SECONDS)},
         offline=True,
@@ -137,9 +181,11 @@ def server_error(error: InternalServerError):
         return database_error(original)
     return _page(
         500,
-        "Something went wrong",
-        "The page could not be shown because of an error on our side. It has been logged; "
-        "try again, and tell the coordinator if it keeps happening.",
+        _l("Something went wrong"),
+        _l(
+            "The page could not be shown because of an error on our side. It has been logged; "
+            "try again, and tell the coordinator if it keeps happening."
+        ),
     )
 
 
@@ -149,7 +195,12 @@ def other_http_error(error: HTTPException):
         return error
     # Keep what the error says in headers (Allow on 405, WWW-Authenticate on 401).
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    return _page(error.code, error.name, error.description or "", headers)
+    title, message = error.name, error.description or ""
+    if error.code in _OTHER_ERRORS:
+        title = _OTHER_ERRORS[error.code][0]
+        if message == type(error).description:
+            message = _OTHER_ERRORS[error.code][1]
+    return _page(error.code, title, message, headers)
 
 
 def init_app(app: Flask) -> None:

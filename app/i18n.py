@@ -118,16 +118,24 @@ def save_account_language(user, code: str | None) -> None:
         db.session.commit()
 
 
+def _is_feed() -> bool:
+    """A calendar feed's `?lang` is the feed's language (app.feeds.views), not a choice
+    to remember: no cookie, no account change, no Vary."""
+    return request.path.endswith(".ics")
+
+
 def _start_request() -> None:
     """Choose afresh for each request (an app context may outlive one, as in tests), and
     save a signed-in reader's choice from the URL on their account."""
     refresh()
-    code = chosen_in_url()
+    code = None if _is_feed() else chosen_in_url()
     if code and current_user and current_user.is_authenticated:
         save_account_language(current_user._get_current_object(), code)
 
 
 def _remember_choice_from_url(response):
+    if _is_feed():
+        return response
     code = chosen_in_url()
     if code:
         remember(response, code)

@@ -3,12 +3,13 @@
 Feeds answer conditional requests from it without building the calendar, and their
 Last-Modified never goes backwards, also after an event is deleted or leaves a feed
 (the remaining rows' `updated_at` would). The marker is raised by a flush listener on
-every ORM change to what feeds show, whichever screen or CLI makes it.
+every ORM change to what feeds show, whichever screen or CLI makes it, and when an account
+changes its language (its private feed's words).
 """
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db_types import UTCDateTime, utcnow
@@ -39,7 +40,17 @@ def _touches_feeds(session: Session) -> bool:
         return True
     if any(isinstance(item, tracked) for item in session.deleted):
         return True
-    return any(isinstance(item, tracked) and session.is_modified(item) for item in session.dirty)
+    if any(isinstance(item, tracked) and session.is_modified(item) for item in session.dirty):
+        return True
+    return any(_language_changed(item) for item in session.dirty)
+
+
+def _language_changed(item) -> bool:
+    """An account's language is its private feed's language (without `?lang`): a change
+    must move Last-Modified too, or a client asking If-Modified-Since keeps the old words."""
+    from app.auth.models import User
+
+    return isinstance(item, User) and inspect(item).attrs.language.history.has_changes()
 
 
 @event.listens_for(Session, "before_flush")

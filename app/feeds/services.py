@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar
 from icalendar import Event as VEvent
 from icalendar.prop import vDuration, vUri
@@ -45,9 +48,27 @@ _STATUS = {
     EventStatus.HELD: "CONFIRMED",
 }
 _PRACTICE_HEADINGS = {
-    PracticeRole.PRESENTED: "Good practices presented",
-    PracticeRole.STUDIED: "Good practices studied",
-    PracticeRole.IMPORT_WORKSHOP: "Good practices worked on (import workshop)",
+    PracticeRole.PRESENTED: _l("Good practices presented"),
+    PracticeRole.STUDIED: _l("Good practices studied"),
+    PracticeRole.IMPORT_WORKSHOP: _l("Good practices worked on (import workshop)"),
+}
+#: A feed narrowed to one kind names it in the plural, in lower case, as in
+#: "DEMO events (with Tartu, study visits)".
+_KIND_PLURALS = {
+    # Translators: a feed narrowed to one kind of event: "BETTER events (kick-off meetings)"
+    EventKind.KICK_OFF: _l("kick-off meetings"),
+    # Translators: a calendar feed narrowed to one kind of event: "BETTER events (thematic events)"
+    EventKind.THEMATIC_EVENT: _l("thematic events"),
+    # Translators: a calendar feed narrowed to one kind of event: "BETTER events (study visits)"
+    EventKind.STUDY_VISIT: _l("study visits"),
+    # Translators: a calendar feed narrowed to one kind of event: "BETTER events (import workshops)"
+    EventKind.IMPORT_WORKSHOP: _l("import workshops"),
+    # Translators: a calendar feed narrowed to one kind of event
+    EventKind.LOCAL_EVENT: _l("local stakeholder events"),
+    # Translators: a calendar feed narrowed to one kind of event
+    EventKind.MEETING: _l("steering meetings"),
+    # Translators: a calendar feed narrowed to one kind of event
+    EventKind.OTHER: _l("other events"),
 }
 
 
@@ -56,14 +77,16 @@ _PRACTICE_HEADINGS = {
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed: its events (scope), how it introduces itself, and whether its readers are
-    participants who get the meeting links (`can_see_meeting_link`)."""
+    """A feed: its events (scope), how it introduces itself, whether its readers are
+    participants who get the meeting links (`can_see_meeting_link`), and the language of
+    its own words (the cache keys on the whole spec, so on the language too)."""
 
     scope: Scope
     name: str
     description: str
     uid: str  # fixed per feed, never includes a secret
     meeting_links: bool = False
+    lang: str = DEFAULT_LANGUAGE
 
 
 def site_domain() -> str:
@@ -81,7 +104,14 @@ def parse_kind(value: str | None) -> str | None:
         return EventKind(value).value
     except ValueError:
         kinds = ", ".join(k.value for k in EventKind)
-        raise DomainError(f"Unknown event kind {value!r}: use one of {kinds}.", "kind") from None
+        raise DomainError(
+            _(
+                "Unknown event kind %(value)s: use one of %(kinds)s.",
+                value=repr(value),
+                kinds=kinds,
+            ),
+            "kind",
+        ) from None
 
 
 def parse_partner(project: Project, code: str | None) -> Partner | None:
@@ -91,59 +121,108 @@ def parse_partner(project: Project, code: str | None) -> Partner | None:
         if partner.code.lower() == code.lower():
             return partner
     codes = ", ".join(p.code for p in project.partners)
-    raise DomainError(f"No partner has the code {code!r}: use one of {codes}.", "partner")
+    raise DomainError(
+        _("No partner has the code %(code)s: use one of %(codes)s.", code=repr(code), codes=codes),
+        "partner",
+    )
 
 
-def public_feed(project: Project, partner_code: str | None, kind: str | None) -> FeedSpec:
-    """The partnership's public events, optionally one partner's and/or one kind's; anyone
-    may read it, so it has no meeting links."""
-    partner = parse_partner(project, partner_code)
-    kind = parse_kind(kind)
-    scope = Scope(project.id, partner_id=partner.id if partner else None, kind=kind)
-    parts, uid_parts = [], ["public"]
+def _introduction(project: Project, narrowed: list[str], internal: bool) -> tuple[str, str]:
+    """The feed's name and description, in the current (forced) language."""
+    names = dict(acronym=project.acronym, project=project.name, programme=project.programme)
+    if internal:
+        name = _("%(acronym)s events, with internal ones", **names)
+        description = _("Public and internal events of %(project)s (%(programme)s).", **names)
+    else:
+        name = _("%(acronym)s events", **names)
+        description = _("Public events of %(project)s (%(programme)s).", **names)
+    if narrowed:
+        which = ", ".join(narrowed)
+        # Translators: a feed's name, narrowed: "DEMO events (with Tartu, study visits)"
+        name = _("%(feed)s (%(narrowed)s)", feed=name, narrowed=which)
+        if internal:
+            description = _(
+                "Public and internal events of %(project)s (%(programme)s) (%(narrowed)s).",
+                narrowed=which,
+                **names,
+            )
+        else:
+            description = _(
+                "Public events of %(project)s (%(programme)s) (%(narrowed)s).",
+                narrowed=which,
+                **names,
+            )
+    return name, description
+
+
+def _narrowed(partner: Partner | None, kind: str | None) -> list[str]:
+    parts = []
     if partner:
-        parts.append(f"with {partner.city}")
+        # Translators: a feed narrowed to the events a partner city hosts or visits
+        parts.append(_("with %(city)s", city=partner.city))
+    if kind:
+        parts.append(str(_KIND_PLURALS[EventKind(kind)]))
+    return parts
+
+
+def public_feed(
+    project: Project, partner_code: str | None, kind: str | None, lang: str = DEFAULT_LANGUAGE
+) -> FeedSpec:
+    """The partnership's public events, optionally one partner's and/or one kind's; anyone
+    may read it, so it has no meeting links. Its words (and refusals) are in `lang`."""
+    return _listing(project, partner_code, kind, lang)
+
+
+def _listing(project, partner_code, kind, lang, user=None) -> FeedSpec:
+    with force_locale(lang):
+        partner = parse_partner(project, partner_code)
+        kind = parse_kind(kind)
+        name, description = _introduction(project, _narrowed(partner, kind), user is not None)
+    uid_parts = ["public"] if user is None else [f"user-{user.id}"]
+    if partner:
         uid_parts.append(f"partner-{partner.code.lower()}")
     if kind:
-        parts.append(EventKind(kind).label.lower() + "s")
         uid_parts.append(kind.replace("_", "-"))
-    suffix = f" ({', '.join(parts)})" if parts else ""
     return FeedSpec(
-        scope=scope,
-        name=f"{project.acronym} events{suffix}",
-        description=f"Public events of {project.name} ({project.programme}){suffix}.",
+        scope=Scope(
+            project.id,
+            include_internal=user is not None,
+            partner_id=partner.id if partner else None,
+            kind=kind,
+        ),
+        name=name,
+        description=description,
         uid=f"calendar-{project.acronym.lower()}-{'-'.join(uid_parts)}@{site_domain()}",
+        meeting_links=user is not None and can_see_meeting_link(user),
+        lang=lang,
     )
 
 
-def private_feed(project: Project, user, partner_code=None, kind=None) -> FeedSpec:
+def private_feed(
+    project: Project, user, partner_code=None, kind=None, lang: str = DEFAULT_LANGUAGE
+) -> FeedSpec:
     """Everything the user may see: public and internal events."""
-    public = public_feed(project, partner_code, kind)
-    scope = Scope(
-        project.id,
-        include_internal=True,
-        partner_id=public.scope.partner_id,
-        kind=public.scope.kind,
-    )
-    return FeedSpec(
-        scope=scope,
-        name=public.name.replace(" events", " events, with internal ones", 1),
-        description=public.description.replace("Public events", "Public and internal events"),
-        uid=public.uid.replace("-public", f"-user-{user.id}", 1),
-        meeting_links=can_see_meeting_link(user),
-    )
+    return _listing(project, partner_code, kind, lang, user=user)
 
 
 def event_feed(
-    project: Project, event_id: int, include_internal: bool, meeting_links: bool
+    project: Project,
+    event_id: int,
+    include_internal: bool,
+    meeting_links: bool,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> FeedSpec:
     scope = Scope(project.id, include_internal=include_internal, event_id=event_id)
+    with force_locale(lang):
+        name = _("%(acronym)s event %(number)s", acronym=project.acronym, number=event_id)
+        description = _("One event of %(project)s.", project=project.name)
     return FeedSpec(
         scope=scope,
-        name=f"{project.acronym} event {event_id}",
-        description=f"One event of {project.name}.",
+        name=name,
+        description=description,
         uid=f"calendar-{project.acronym.lower()}-event-{event_id}@{site_domain()}",
         meeting_links=meeting_links,
+        lang=lang,
     )
 
 
@@ -174,14 +253,29 @@ def display_title(kind: str, number: int | None, title: str) -> str:
     return kind_title(kind, number, title)
 
 
+def _online(platform: str | None) -> str:
+    if platform:
+        # Translators: where an online event happens: "Online (Webex)"
+        return _("Online (%(platform)s)", platform=platform)
+    # Translators: where an online event happens
+    return _("Online")
+
+
 def place(row) -> str:
     """Same words as Event.place, from a row."""
-    platform = f" ({row.online_platform})" if row.online_platform else ""
     physical = f"{row.venue_name}, {row.venue_city}" if row.venue_name else row.location
     if row.format == EventFormat.ONLINE:
-        return f"Online{platform}"
+        return _online(row.online_platform)
     if row.format == EventFormat.HYBRID:
-        return f"{physical} and online{platform}" if physical else f"Online{platform}"
+        if not physical:
+            return _online(row.online_platform)
+        if row.online_platform:
+            # Translators: where a hybrid event happens: "Town hall, Tartu and online (Zoom)"
+            return _(
+                "%(place)s and online (%(platform)s)", place=physical, platform=row.online_platform
+            )
+        # Translators: where a hybrid event happens: "Town hall, Tartu and online"
+        return _("%(place)s and online", place=physical)
     return physical or row.host_city
 
 
@@ -202,12 +296,15 @@ def _span_words(start, end, all_day, zone_name, lang: str = DEFAULT_LANGUAGE) ->
         first, last = _days(start, end, True, tz)
         if first == last:
             return format_date(first, lang)
-        return f"{format_date(first, lang)} to {format_date(last, lang)}"
+        # Translators: a span of days in a feed: "16 Jun 2020 to 18 Jun 2020"
+        return _(
+            "%(first)s to %(last)s", first=format_date(first, lang), last=format_date(last, lang)
+        )
     since = format_local(start, zone_name, with_zone=False, lang=lang)
     if start.astimezone(tz).date() == end.astimezone(tz).date():
         return f"{since}–{format_time(end, zone_name, lang)} ({zone_name})"
     until = format_local(end, zone_name, with_zone=False, lang=lang)
-    return f"{since} to {until} ({zone_name})"
+    return _("%(first)s to %(last)s", first=since, last=until) + f" ({zone_name})"
 
 
 def _group(rows: Iterable, key_index: int = 0) -> dict:
@@ -218,7 +315,13 @@ def _group(rows: Iterable, key_index: int = 0) -> dict:
 
 
 def build_entries(spec: FeedSpec) -> list[Entry]:
-    """Read the feed's events (six queries) and turn them into entries."""
+    """Read the feed's events (six queries) and turn them into entries, in the feed's
+    language."""
+    with force_locale(spec.lang):
+        return _build_entries(spec)
+
+
+def _build_entries(spec: FeedSpec) -> list[Entry]:
     scope = spec.scope
     rows = queries.events(scope)
     if not rows:
@@ -240,18 +343,23 @@ def build_entries(spec: FeedSpec) -> list[Entry]:
                 domain,
                 base,
                 spec.meeting_links,
+                spec.lang,
             )
         )
     return entries
 
 
+def _cancelled(summary: str, cancelled: bool) -> str:
+    # Translators: the title of a cancelled event in a subscriber's calendar
+    return _("Cancelled: %(title)s", title=summary) if cancelled else summary
+
+
 def _entries_for(
-    row, participants, sessions, experts, practices, domain, base, meeting_links
+    row, participants, sessions, experts, practices, domain, base, meeting_links, lang
 ) -> list[Entry]:
     tz = ZoneInfo(row.timezone)
     title = display_title(row.kind, row.number, row.title)
     cancelled = row.status == EventStatus.CANCELLED
-    prefix = "Cancelled: " if cancelled else ""
     page = f"{base}/events/{row.id}"
     where = place(row)
     link = meeting_link(row.format, row.online_url, meeting_links)
@@ -262,52 +370,81 @@ def _entries_for(
         status=_STATUS[EventStatus(row.status)],
         location=where,
         url=page,
-        categories=[EventKind(row.kind).label, EventFormat(row.format).label],
+        categories=[str(EventKind(row.kind).label), str(EventFormat(row.format).label)],
         conference=link.url if link else "",
-        conference_label=row.online_platform or "Online meeting",
+        # Translators: the label of a meeting link in a calendar app (when no platform is named)
+        conference_label=row.online_platform or _("Online meeting"),
     )
 
     # What every entry of the event says about the event.
     about = []
     if cancelled:
-        about.append("This event is cancelled.")
+        about.append(_("This event is cancelled."))
     if row.description:
         about.append(row.description.strip())
-    about.append(f"When: {_span_words(row.starts_at, row.ends_at, row.all_day, row.timezone)}")
-    about.append(f"Where: {where}")
+    when = _span_words(row.starts_at, row.ends_at, row.all_day, row.timezone, lang)
+    about.append(_("When: %(when)s", when=when))
+    about.append(_("Where: %(place)s", place=where))
     if link and link.url:
-        about.append(f"Online link: {link.url}")
+        about.append(_("Online link: %(url)s", url=link.url))
     elif link:
-        about.append(link.words)
-    about.append(f"Host: {row.host_name} ({row.host_city})")
+        about.append(_("Online — link for participants"))
+    about.append(_("Host: %(partner)s (%(city)s)", partner=row.host_name, city=row.host_city))
     visitors = [p for p in participants if p[1] != row.host_partner_id]
     if visitors:
-        about.append("Visiting partners: " + ", ".join(f"{p[2]} ({p[3]})" for p in visitors))
+        names = ", ".join(f"{p[2]} ({p[3]})" for p in visitors)
+        about.append(_("Visiting partners: %(partners)s", partners=names))
     if row.original_starts_at is not None and row.original_ends_at is not None:
         original = _span_words(
-            row.original_starts_at, row.original_ends_at, row.original_all_day, row.timezone
+            row.original_starts_at, row.original_ends_at, row.original_all_day, row.timezone, lang
         )
-        moved = f"Originally planned for {original}"
         if row.original_location:
-            moved += f", {row.original_location}"
-        about.append(moved + "; these are the new dates.")
+            about.append(
+                _(
+                    "Originally planned for %(when)s, %(place)s; these are the new dates.",
+                    when=original,
+                    place=row.original_location,
+                )
+            )
+        else:
+            about.append(
+                _("Originally planned for %(when)s; these are the new dates.", when=original)
+            )
     agenda = []
     for number, session in enumerate(sessions, start=1):
-        names = ", ".join(f"{e[1]} ({e[2]})" for e in experts.get(session.id, ()))
-        line = (
-            f"{number}. {_span_words(session.starts_at, session.ends_at, False, row.timezone)}: "
-            f"{session.title}"
-        )
-        agenda.append(line + (f"; expert: {names}" if names else ""))
+        found = experts.get(session.id, ())
+        names = ", ".join(f"{e[1]} ({e[2]})" for e in found)
+        when = _span_words(session.starts_at, session.ends_at, False, row.timezone, lang)
+        if names:
+            # Translators: one line of an event's agenda in a feed: "1. 16 Jun 2020, 09:30–11:00
+            # (Europe/Tallinn): Opening; expert: Lauri Sock (Tartu)"
+            line = ngettext(
+                "%(number)d. %(when)s: %(title)s; expert: %(names)s",
+                "%(number)d. %(when)s: %(title)s; expert: %(names)s",
+                len(found),
+                number=number,
+                when=when,
+                title=session.title,
+                names=names,
+            )
+        else:
+            line = _(
+                "%(number)d. %(when)s: %(title)s", number=number, when=when, title=session.title
+            )
+        agenda.append(line)
     if agenda:
-        about.append("Agenda:\n" + "\n".join(agenda))
+        # Translators: heading of the list of an event's sessions in a feed
+        about.append(_("Agenda:") + "\n" + "\n".join(agenda))
     by_role: dict = {}
     for practice in practices:
         by_role.setdefault(practice[1], []).append(f"{practice[2]} ({practice[3]})")
     for role, titles in by_role.items():
-        heading = _PRACTICE_HEADINGS.get(role, "Good practices")
-        about.append(heading + ":\n" + "\n".join(f"- {t}" for t in titles))
-    about.append(f"Event page: {page}")
+        heading = str(_PRACTICE_HEADINGS.get(role, _l("Good practices")))
+        # Translators: a heading above a list in a feed's description: "Good practices studied:"
+        about.append(
+            _("%(heading)s:", heading=heading) + "\n" + "\n".join(f"- {t}" for t in titles)
+        )
+    about.append(_("Event page: %(url)s", url=page))
     about_text = "\n\n".join(about)
 
     # The event's own entry is there for its whole life, sessions or not, so a subscribed
@@ -322,7 +459,7 @@ def _entries_for(
     entries = [
         Entry(
             uid=event_uid,
-            summary=prefix + title,
+            summary=_cancelled(title, cancelled),
             start=start,
             end=end,
             description=about_text,
@@ -331,16 +468,26 @@ def _entries_for(
     ]
     total = len(sessions)
     for number, session in enumerate(sessions, start=1):
-        lines = [f"Session {number} of {total} of {title}."]
+        lines = [
+            _(
+                "Session %(number)d of %(total)d of %(event)s.",
+                number=number,
+                total=total,
+                event=title,
+            )
+        ]
         if session.description:
             lines.append(session.description.strip())
-        names = ", ".join(e[1] for e in experts.get(session.id, ()))
+        found = experts.get(session.id, ())
+        names = ", ".join(e[1] for e in found)
         if names:
-            lines.append(f"Expert: {names}")
+            lines.append(
+                ngettext("Expert: %(names)s", "Expert: %(names)s", len(found), names=names)
+            )
         entries.append(
             Entry(
                 uid=f"session-{session.id}@{domain}",
-                summary=f"{prefix}{title} – {session.title}",
+                summary=_cancelled(f"{title} – {session.title}", cancelled),
                 start=session.starts_at.astimezone(tz),
                 end=session.ends_at.astimezone(tz),
                 description="\n".join(lines) + "\n\n" + about_text,

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -53,8 +54,12 @@ class Project(db.Model):
             if period.number == number:
                 return period
         raise UnknownPeriod(
-            f"{self.acronym} has no semester {number}: "
-            f"its semesters are 1 to {len(self.periods())}.",
+            _(
+                "%(project)s has no semester %(number)s: its semesters are 1 to %(last)d.",
+                project=self.acronym,
+                number=number,
+                last=len(self.periods()),
+            ),
             field="period",
         )
 
@@ -63,8 +68,13 @@ class Project(db.Model):
             if period.contains(day):
                 return period
         raise UnknownPeriod(
-            f"{format_long_date(day)} is outside {self.acronym}'s reporting periods "
-            f"({format_long_date(self.start_date)} to {format_long_date(self.end_date)}).",
+            _(
+                "%(day)s is outside %(project)s's reporting periods (%(first)s to %(end)s).",
+                day=format_long_date(day),
+                project=self.acronym,
+                first=format_long_date(self.start_date),
+                end=format_long_date(self.end_date),
+            ),
             field="period",
         )
 
@@ -120,7 +130,10 @@ class Partner(db.Model):
     @validates("country")
     def _check_country(self, _key: str, value: str) -> str:
         if len(value or "") != 2 or not value.isalpha():
-            raise DomainError(f"Country must be a two-letter ISO code, not {value!r}.", "country")
+            raise DomainError(
+                _("Country must be a two-letter ISO code, not %(value)s.", value=repr(value)),
+                "country",
+            )
         return value.upper()
 
     def __str__(self) -> str:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app.formatting import format_short_month
 
 
@@ -29,5 +31,9 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
+        """'Semester 3 (Jan 2020 – Jun 2020)', in the reader's language (or the forced one)."""
         start, last = format_short_month(self.start), format_short_month(self.last_day)
-        return f"Semester {self.number} ({start} – {last})"
+        # Translators: a reporting period (six months) and its first and last month
+        return _(
+            "Semester %(number)d (%(start)s – %(last)s)", number=self.number, start=start, last=last
+        )

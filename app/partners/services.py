@@ -1,5 +1,6 @@
 """Writing partners and reading periods; the CLI and the screens call these."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import DomainError
@@ -10,7 +11,7 @@ from app.partners.models import Partner, Project
 def require_project() -> Project:
     project = db.session.scalar(select(Project).order_by(Project.id).limit(1))
     if project is None:
-        raise DomainError("No project yet: load one with `flask --app wsgi demo load`.")
+        raise DomainError(_("No project yet: load one with `flask --app wsgi demo load`."))
     return project
 
 
@@ -28,12 +29,15 @@ def add_partner(
     """Add a partner, refusing a code in use, an unknown zone or a bad country code."""
     code = code.strip()
     if not code:
-        raise DomainError("A partner needs a code such as P5.", "code")
+        raise DomainError(_("A partner needs a code such as P5."), "code")
     taken = db.session.scalar(
         select(Partner).where(Partner.project_id == project.id, Partner.code == code)
     )
     if taken:
-        raise DomainError(f"The code {code} is used already, by {taken.name}.", "code")
+        raise DomainError(
+            _("The code %(code)s is used already, by %(partner)s.", code=code, partner=taken.name),
+            "code",
+        )
     try:
         partner = Partner(
             project=project,
