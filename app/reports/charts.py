@@ -1,5 +1,7 @@
 """Charts for the report, drawn by pygal as static SVG (no JavaScript, no external files).
 
+Titles, axes, legends and months are written in the current (forced) language.
+
 WeasyPrint draws SVG itself; the charts go into the HTML as `data:` URIs so they are
 vector graphics in the PDF and the renderer never fetches anything for them.
 """
@@ -7,6 +9,7 @@ vector graphics in the PDF and the renderer never fetches anything for them.
 import base64
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 
 from app.enums import EventKind
@@ -74,14 +77,15 @@ def events_by_kind_and_month(months, counts: dict[str, list[int]]) -> str:
         **_config(
             width=760,
             height=420,
-            title="Events held, by month and kind",
-            y_title="Events",
+            title=_("Events held, by month and kind"),
+            # Translators: the vertical axis of the chart of events held per month.
+            y_title=_("Events"),
             y_labels=_whole_numbers(peak),
         )
     )
     chart.x_labels = [format_short_month(m) for m in months]
     for kind, row in counts.items():
-        chart.add(EventKind(kind).label, row)
+        chart.add(str(EventKind(kind).label), row)
     return chart.render(is_unicode=True)
 
 
@@ -91,12 +95,13 @@ def participants_by_partner(rows) -> str:
         **_config(
             width=760,
             height=max(300, 150 + 48 * len(rows)),
-            title="Participants in the semester's events, by partner",
-            x_title="People",
+            title=_("Participants in the semester's events, by partner"),
+            # Translators: the axis of the chart of participants (a count of people).
+            x_title=_("People"),
             y_labels=_whole_numbers(max((row.total for row in rows), default=1)),
         )
     )
     chart.x_labels = [row.partner.city for row in rows]
-    chart.add("Partner staff", [row.staff for row in rows])
-    chart.add("Local stakeholders", [row.stakeholders for row in rows])
+    chart.add(_("Partner staff"), [row.staff for row in rows])
+    chart.add(_("Local stakeholders"), [row.stakeholders for row in rows])
     return chart.render(is_unicode=True)
