@@ -1,5 +1,7 @@
 """Charts for the report, drawn by pygal as static SVG (no JavaScript, no external files).
 
+Titles, axes, legends and months are written in the current (forced) language.
+
 WeasyPrint draws SVG itself; the charts go into the HTML as `data:` URIs so they are
 vector graphics in the PDF and the renderer never fetches anything for them.
 """
@@ -7,6 +9,7 @@ vector graphics in the PDF and the renderer never fetches anything for them.
 import base64
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 
 from app.enums import EventKind
@@ -34,6 +37,36 @@ _STYLE = Style(
 )
 
 
+#: Legend labels up to this many characters fit three to a row at the charts' width
+#: (pygal would cut longer ones short: "Kohalike sidusrühmade…"); longer ones go two or one.
+LEGEND_CHARACTERS = {3: 24, 2: 38}
+MARGIN = 16
+
+
+def legend_columns(labels) -> int:
+    """How many legend entries fit side by side under the chart, in full."""
+    labels = [str(label) for label in labels]
+    longest = max((len(label) for label in labels), default=0)
+    columns = next((c for c, fits in LEGEND_CHARACTERS.items() if longest <= fits), 1)
+    return max(1, min(columns, len(labels)))
+
+
+def _legend(labels) -> dict:
+    """Legend options for `labels`: the columns that fit, and room below for every row.
+
+    pygal reserves `entries // columns` rows under the chart, one too few when the last row
+    is not full (5 kinds in 3 columns), which cut the last row off; the bottom margin makes
+    up the difference (a row is 1.5 legend font heights)."""
+    columns = legend_columns(labels)
+    count = len(labels)
+    rows, reserved = -(-count // columns), max(count // columns, 1)
+    row_height = 1.5 * max(_STYLE.legend_font_size, 12)  # 12: pygal's legend_box_size
+    return {
+        "legend_at_bottom_columns": columns,
+        "margin_bottom": MARGIN + row_height * (rows - reserved),
+    }
+
+
 def _config(**options):
     return dict(
         style=_STYLE,
@@ -44,8 +77,8 @@ def _config(**options):
         print_values=True,
         print_zeroes=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
-        margin=16,
+        truncate_legend=-1,  # never cut a label short: legend_columns leaves room instead
+        margin=MARGIN,
         **options,
     )
 
@@ -70,33 +103,39 @@ def _whole_numbers(top: int) -> list[int]:
 def events_by_kind_and_month(months, counts: dict[str, list[int]]) -> str:
     """Stacked bars: events held per month, one colour per kind of event."""
     peak = max((sum(column) for column in zip(*counts.values(), strict=True)), default=1)
+    labels = [str(EventKind(kind).label) for kind in counts]
     chart = pygal.StackedBar(
         **_config(
+            **_legend(labels),
             width=760,
             height=420,
-            title="Events held, by month and kind",
-            y_title="Events",
+            title=_("Events held, by month and kind"),
+            # Translators: the vertical axis of the chart of events held per month.
+            y_title=_("Events"),
             y_labels=_whole_numbers(peak),
         )
     )
     chart.x_labels = [format_short_month(m) for m in months]
-    for kind, row in counts.items():
-        chart.add(EventKind(kind).label, row)
+    for label, row in zip(labels, counts.values(), strict=True):
+        chart.add(label, row)
     return chart.render(is_unicode=True)
 
 
 def participants_by_partner(rows) -> str:
     """Horizontal stacked bars: partner staff and local stakeholders per partner."""
+    series = (_("Partner staff"), _("Local stakeholders"))
     chart = pygal.HorizontalStackedBar(
         **_config(
+            **_legend(series),
             width=760,
             height=max(300, 150 + 48 * len(rows)),
-            title="Participants in the semester's events, by partner",
-            x_title="People",
+            title=_("Participants in the semester's events, by partner"),
+            # Translators: the axis of the chart of participants (a count of people).
+            x_title=_("People"),
             y_labels=_whole_numbers(max((row.total for row in rows), default=1)),
         )
     )
     chart.x_labels = [row.partner.city for row in rows]
-    chart.add("Partner staff", [row.staff for row in rows])
-    chart.add("Local stakeholders", [row.stakeholders for row in rows])
+    chart.add(series[0], [row.staff for row in rows])
+    chart.add(series[1], [row.stakeholders for row in rows])
     return chart.render(is_unicode=True)

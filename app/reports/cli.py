@@ -1,4 +1,6 @@
-"""`flask --app wsgi report semester N --output FILE.pdf`."""
+"""`flask --app wsgi report semester N --output FILE.pdf [--lang et]`.
+
+The command's own words stay English (a developers' tool); the report is in `--lang`."""
 
 import sys
 from pathlib import Path
@@ -7,6 +9,8 @@ import click
 from flask.cli import AppGroup
 
 from app.errors import DomainError
+from app.formatting import DEFAULT_LANGUAGE
+from app.i18n import LANGUAGES
 
 report_cli = AppGroup("report", help="Semester reports.")
 
@@ -17,7 +21,7 @@ report_cli = AppGroup("report", help="Semester reports.")
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the PDF (default: <ACRONYM>-semester-N.pdf).",
+    help="Where to write the PDF (default: <ACRONYM>-semester-N.pdf, -N-xx.pdf in language xx).",
 )
 @click.option(
     "--pdf-variant",
@@ -25,10 +29,18 @@ report_cli = AppGroup("report", help="Semester reports.")
     show_default=True,
     help="pdf/ua-1 (tagged, accessible) or an archival PDF/A: pdf/a-3b, pdf/a-2b, pdf/a-3u.",
 )
-def semester(number: int, output: Path | None, pdf_variant: str) -> None:
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The report's language (English is the programme's language).",
+)
+def semester(number: int, output: Path | None, pdf_variant: str, lang: str) -> None:
     """Render semester NUMBER's progress report to a PDF."""
     from app.home.queries import the_project
-    from app.reports.render import VARIANTS, render_pdf
+    from app.reports.render import VARIANTS, render_pdf, report_filename
     from app.reports.services import build_report
 
     project = the_project()
@@ -38,10 +50,10 @@ def semester(number: int, output: Path | None, pdf_variant: str) -> None:
         raise click.BadParameter(f"use one of {', '.join(VARIANTS)}", param_hint="--pdf-variant")
     try:
         report = build_report(project, number)
-        pdf = render_pdf(report, pdf_variant)
+        pdf = render_pdf(report, pdf_variant, lang)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    target = output or Path(f"{project.acronym}-semester-{number}.pdf")
+    target = output or Path(report_filename(project.acronym, number, lang))
     target.write_bytes(pdf)
     click.echo(
         f"Wrote {target} ({len(pdf) // 1024} KB, {pdf_variant}): {report.title}, "

@@ -1,16 +1,61 @@
 """The semester report as HTML, and as a PDF through `app.pdf` (its static-only fetcher)."""
 
+import re
+
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from app.enums import EventKind
 from app.formatting import DEFAULT_LANGUAGE
 from app.pdf import DEFAULT_VARIANT, html_to_pdf
 from app.reports import charts
-from app.reports.services import ROLE_LABELS, SemesterReport
+from app.reports.services import (
+    IN_SEMESTER_LABELS,
+    OUTCOME_KIND_LABELS,
+    ROLE_LABELS,
+    SemesterReport,
+)
 from app.timezones import in_zone
 
 # PDF variants the CLI offers. Default: PDF/UA-1 (tagged, accessible). PDF/A for archives.
 VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u")
+
+_COUNTERS = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+
+
+def report_filename(acronym: str, number: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'BETTER-semester-2.pdf' in English, 'BETTER-semester-2-hu.pdf' in Hungarian."""
+    suffix = "" if lang == DEFAULT_LANGUAGE else f"-{lang}"
+    return f"{acronym}-semester-{number}{suffix}.pdf"
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+def page_footer_content() -> str:
+    """The CSS `content` of the footer's 'Page 2 of 14', in the report's language: the
+    translated sentence with its two numbers as WeasyPrint's page counters."""
+    # Translators: the footer of every page of the PDF report, "Page 2 of 14".
+    sentence = _("Page %(page)s of %(pages)s")
+    parts = []
+    for piece in re.split(r"(%\(pages?\)s)", sentence):
+        if piece in _COUNTERS:
+            parts.append(_COUNTERS[piece])
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+def event_kind_label(code: str) -> str:
+    """The label of a kind of event stored as its code (a code we do not know, as is)."""
+    try:
+        return EventKind(code).label
+    except ValueError:
+        return code
 
 
 def report_html(report: SemesterReport) -> str:
@@ -25,13 +70,17 @@ def report_html(report: SemesterReport) -> str:
         if report.participants
         else None
     )
+    from app.outcomes.services import CATEGORIES
     from app.practices.matrix import transfer_matrix_svg
 
     matrix_svg = (
         charts.data_uri(
             transfer_matrix_svg(
                 report.matrix,
-                title=f"Who learns from whom at the end of semester {report.period.number}",
+                title=_(
+                    "Who learns from whom at the end of semester %(number)s",
+                    number=report.period.number,
+                ),
             )
         )
         if report.transfers
@@ -44,6 +93,11 @@ def report_html(report: SemesterReport) -> str:
         chart_partners=chart_partners,
         matrix_svg=matrix_svg,
         role_labels=ROLE_LABELS,
+        in_semester_labels=IN_SEMESTER_LABELS,
+        outcome_kind_labels=OUTCOME_KIND_LABELS,
+        evidence_labels=CATEGORIES,
+        event_kind_label=event_kind_label,
+        page_footer=page_footer_content(),
         in_zone=in_zone,
         site_url=current_app.config.get("SITE_URL", ""),
     )
@@ -52,12 +106,18 @@ def report_html(report: SemesterReport) -> str:
 def render_pdf(
     report: SemesterReport, variant: str | None = DEFAULT_VARIANT, lang: str = DEFAULT_LANGUAGE
 ) -> bytes:
-    """The report as a PDF, in `lang` (English, the programme's language, unless asked)."""
+    """The report as a PDF, in `lang` (English, the programme's language, unless asked):
+    its texts, dates, charts, metadata and document language (`/Lang`)."""
     if variant is not None and variant not in VARIANTS:
         from app.reports.services import ReportUnavailable
 
         raise ReportUnavailable(
-            f"Unknown PDF variant {variant!r}: use one of {', '.join(VARIANTS)}.", "variant"
+            _(
+                "Unknown PDF variant %(variant)s: use one of %(variants)s.",
+                variant=repr(variant),
+                variants=", ".join(VARIANTS),
+            ),
+            "variant",
         )
     with force_locale(lang):
         html = report_html(report)

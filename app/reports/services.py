@@ -22,10 +22,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.enums import ActionStatus, EventKind, EventStatus, PracticeRole, TransferStage
+from app.enums import (
+    ActionStatus,
+    EventKind,
+    EventStatus,
+    OutcomeKind,
+    PracticeRole,
+    TransferStage,
+)
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.queries import events_in_period, period_bounds, with_details
@@ -67,10 +76,14 @@ class PartnerParticipants:
 @dataclass
 class EventEntry:
     event: Event
-    change: str = ""  # postponed from ..., cancelled, ...
     practices: list[PracticeEvent] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     evidence: list[Attachment] = field(default_factory=list)
+
+    @property
+    def change(self) -> str:
+        """Postponed from ..., cancelled, ...: written when read, in the report's language."""
+        return _change_note(self.event)
 
     @property
     def attendance(self):
@@ -126,7 +139,11 @@ class SemesterReport:
 
     @property
     def title(self) -> str:
-        return f"{self.project.acronym} progress report, semester {self.period.number}"
+        return _(
+            "%(acronym)s progress report, semester %(number)s",
+            acronym=self.project.acronym,
+            number=self.period.number,
+        )
 
     @property
     def lead_partner(self) -> Partner | None:
@@ -175,7 +192,7 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
     start, end = period_bounds(period)
 
     events = _events_held_or_changed(project, period)
-    entries = _event_entries(events, period)
+    entries = _event_entries(events)
     kinds = _kind_counts(events, period)
     participants = _participants(project, events, period)
     practices = _practices_identified(project, start, end)
@@ -209,10 +226,14 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
     advanced = any(t.advanced for t in transfers)
     if not (entries or practices or advanced or has_figures or has_actions):
         raise ReportUnavailable(
-            f"Nothing is recorded for semester {number} ({format_long_date(period.start)} "
-            f"to {format_long_date(period.last_day)}) yet: no events, practices, transfers, "
-            "action-plan progress or indicator figures. Record them first; no report is made "
-            "for an empty semester.",
+            _(
+                "Nothing is recorded for semester %(number)s (%(first)s to %(last)s) yet: no "
+                "events, practices, transfers, action-plan progress or indicator figures. "
+                "Record them first; no report is made for an empty semester.",
+                number=number,
+                first=format_long_date(period.start),
+                last=format_long_date(period.last_day),
+            ),
             "period",
         )
 
@@ -328,7 +349,7 @@ def _was_postponed(event: Event) -> bool:
     return event.original_starts_at is not None and event.starts_at > event.original_starts_at
 
 
-def _event_entries(events: list[Event], period: ReportingPeriod) -> list[EventEntry]:
+def _event_entries(events: list[Event]) -> list[EventEntry]:
     ids = [e.id for e in events]
     practices: dict[int, list[PracticeEvent]] = defaultdict(list)
     outcomes: dict[int, list[Outcome]] = defaultdict(list)
@@ -359,7 +380,6 @@ def _event_entries(events: list[Event], period: ReportingPeriod) -> list[EventEn
         entries.append(
             EventEntry(
                 event=event,
-                change=_change_note(event, period),
                 practices=links,
                 outcomes=outcomes[event.id],
                 evidence=evidence[event.id],
@@ -368,24 +388,46 @@ def _event_entries(events: list[Event], period: ReportingPeriod) -> list[EventEn
     return entries
 
 
-def _change_note(event: Event, period: ReportingPeriod) -> str:
+def _change_note(event: Event) -> str:
     from app.template_helpers import event_dates
 
     notes = []
     if event.original_starts_at is not None and event.original_starts_at != event.starts_at:
-        original = _OriginalSpan(event)
-        where = f" in {event.original_location}" if event.original_location else ""
-        verb = "Postponed" if _was_postponed(event) else "Moved"
-        notes.append(
-            f"{verb} from {event_dates(original)}{where} to {event_dates(event)}"
-            + (f", {event.format_enum.label.lower()}" if event.format != "in_person" else "")
-            + "."
+        values = {
+            "old": event_dates(_OriginalSpan(event)),
+            "new": event_dates(event),
+            "place": event.original_location or "",
+            "format": str(event.format_enum.label).lower(),
+        }
+        key = (
+            _was_postponed(event),
+            bool(event.original_location),
+            event.format != "in_person",
         )
+        notes.append(_CHANGE_NOTES[key](**values))
     if event.status == EventStatus.POSTPONED:
-        notes.append("Postponed; the new date is not fixed yet.")
+        notes.append(_("Postponed; the new date is not fixed yet."))
     if event.status == EventStatus.CANCELLED:
-        notes.append("Cancelled.")
+        notes.append(_("Cancelled."))
     return " ".join(notes)
+
+
+#: An event moved from its first dates, one whole sentence for each case:
+#: (later than planned, first place known, not in person) -> the sentence.
+_CHANGE_NOTES = {
+    (True, True, True): lambda **v: _(
+        "Postponed from %(old)s in %(place)s to %(new)s, %(format)s.", **v
+    ),
+    (True, True, False): lambda **v: _("Postponed from %(old)s in %(place)s to %(new)s.", **v),
+    (True, False, True): lambda **v: _("Postponed from %(old)s to %(new)s, %(format)s.", **v),
+    (True, False, False): lambda **v: _("Postponed from %(old)s to %(new)s.", **v),
+    (False, True, True): lambda **v: _(
+        "Moved from %(old)s in %(place)s to %(new)s, %(format)s.", **v
+    ),
+    (False, True, False): lambda **v: _("Moved from %(old)s in %(place)s to %(new)s.", **v),
+    (False, False, True): lambda **v: _("Moved from %(old)s to %(new)s, %(format)s.", **v),
+    (False, False, False): lambda **v: _("Moved from %(old)s to %(new)s.", **v),
+}
 
 
 class _OriginalSpan:
@@ -562,8 +604,29 @@ def _months(period: ReportingPeriod) -> list[date]:
     return months
 
 
+#: What happened to a practice at an event, as the report's event pages say it.
 ROLE_LABELS = {
-    PracticeRole.PRESENTED.value: "presented",
-    PracticeRole.STUDIED.value: "studied",
-    PracticeRole.IMPORT_WORKSHOP.value: "worked on in an import workshop",
+    # Translators: a good practice "presented" at an event (lower case, after its city).
+    PracticeRole.PRESENTED.value: _l("presented"),
+    # Translators: a good practice "studied" at an event (lower case, after its city).
+    PracticeRole.STUDIED.value: _l("studied"),
+    PracticeRole.IMPORT_WORKSHOP.value: _l("worked on in an import workshop"),
+}
+
+#: What an action did in the semester (ActionEntry.in_semester), in the actions tables.
+IN_SEMESTER_LABELS = {
+    # Translators: an action of an action plan "started" in this semester.
+    "started": _l("started"),
+    # Translators: an action of an action plan still "progressing" in this semester.
+    "progressing": _l("progressing"),
+    # Translators: an action of an action plan "done" in this semester.
+    "done": _l("done"),
+}
+
+#: Outcomes of an event, by kind (OutcomeKind), before their text.
+OUTCOME_KIND_LABELS = {
+    OutcomeKind.LESSON.value: _l("Lesson"),
+    OutcomeKind.DECISION.value: _l("Decision"),
+    # Translators: an outcome that is a figure counted for an indicator.
+    OutcomeKind.FIGURE.value: _l("Figure"),
 }

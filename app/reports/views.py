@@ -1,12 +1,28 @@
 """Pages of the reports area: the list of semesters and each semester's PDF."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 
 from app.auth.permissions import can_read_reports, require
 from app.home.queries import the_project
+from app.i18n import LANGUAGES, current_language
 from app.reports.services import ReportUnavailable, build_report, semester_overview
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+#: `?language=xx` picks the PDF's language without changing the reader's own (which
+#: `?lang=xx` would switch and remember, as on every page).
+REPORT_LANGUAGE_ARG = "language"
+
+
+def chosen_report_language() -> str | None:
+    """The report language the URL asks for with `?language=xx`, when it is one we speak."""
+    asked = request.args.get(REPORT_LANGUAGE_ARG, "")
+    return asked if asked in LANGUAGES else None
+
+
+def report_language() -> str:
+    """The PDF's language: `?language=xx`, else the language the reader's pages are in."""
+    return chosen_report_language() or current_language()
 
 
 @bp.get("/")
@@ -16,14 +32,20 @@ def index():
     if project is None:
         abort(404)
     return render_template(
-        "reports/index.html", project=project, semesters=semester_overview(project)
+        "reports/index.html",
+        project=project,
+        semesters=semester_overview(project),
+        languages=LANGUAGES,
+        language_arg=REPORT_LANGUAGE_ARG,
+        chosen_language=chosen_report_language(),
+        report_language=report_language(),
     )
 
 
 @bp.get("/semester/<int:number>.pdf")
 def semester_pdf(number: int):
     require(can_read_reports())
-    from app.reports.render import render_pdf
+    from app.reports.render import render_pdf, report_filename
 
     project = the_project()
     if project is None:
@@ -37,13 +59,15 @@ def semester_pdf(number: int):
             ),
             404,
         )
-    pdf = render_pdf(report)
-    filename = f"{project.acronym}-semester-{number}.pdf"
+    lang = report_language()
+    pdf = render_pdf(report, lang=lang)
+    filename = report_filename(project.acronym, number, lang)
     return Response(
         pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "private, no-store",
+            "Content-Language": lang,
         },
     )
