@@ -79,10 +79,18 @@ def current_language() -> str:
 
 def language_links() -> list[dict]:
     """The header's language switch: this very page (its query kept) in each language."""
+    from app.redirects import safe_next
+
     current = current_language()
+    # A foreign `next` is not carried on: the page itself refuses it, its links should too.
+    kept = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if key != "lang" and (key != "next" or safe_next(value, default="") == value)
+    ]
     links = []
     for code, name in LANGUAGES.items():
-        args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        args = list(kept)
         args.append(("lang", code))
         links.append(
             {
