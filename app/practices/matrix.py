@@ -77,6 +77,7 @@ def transfer_matrix_svg(matrix: TransferMatrix, title: str | None = None) -> str
     current language (the reader's, or the one a report is rendered in)."""
     if title is None:
         title = _("Who learns from whom")
+    importers, owners = _("Importing partner"), _("Owner of the practice")
     description = _(
         "Rows: partner owning the good practice. Columns: partner importing it. "
         "Each disc: number of practices, coloured by the furthest stage reached."
@@ -93,10 +94,10 @@ def transfer_matrix_svg(matrix: TransferMatrix, title: str | None = None) -> str
         f'<title id="tm-title">{escape(title)}</title>',
         f'<desc id="tm-desc">{escape(description)}</desc>',
         f'<text x="{left + n * cell / 2}" y="16" text-anchor="middle" font-weight="bold">'
-        f"{escape(_('Importing partner'))}</text>",
+        f"{escape(importers)}</text>",
         f'<text x="14" y="{top + n * cell / 2}" text-anchor="middle" font-weight="bold" '
         f'transform="rotate(-90 14 {top + n * cell / 2})">'
-        f"{escape(_('Owner of the practice'))}</text>",
+        f"{escape(owners)}</text>",
     ]
     for i, partner in enumerate(matrix.partners):
         x = left + i * cell + cell / 2
