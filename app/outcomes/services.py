@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.enums import ActionStatus, OutcomeKind
@@ -72,7 +74,7 @@ def _text(data: dict, name: str, limit: int | None = None, required: str | None 
     if required and not value:
         raise DomainError(required, name)
     if limit and len(value) > limit:
-        raise DomainError(f"At most {limit} characters.", name)
+        raise DomainError(_("At most %(limit)d characters.", limit=limit), name)
     return value
 
 
@@ -82,7 +84,7 @@ def save_action_plan(
     """Create or update a partner's regional action plan (title, policy instrument).
 
     A form passes the version it was loaded at ("0" before the plan existed)."""
-    title = _text(data, "title", 200, "An action plan needs a title.")
+    title = _text(data, "title", 200, _("An action plan needs a title."))
     instrument = _text(data, "policy_instrument", 300)
     objective = _text(data, "objective")
     plan = db.session.scalar(select(ActionPlan).where(ActionPlan.partner_id == partner.id))
@@ -92,12 +94,12 @@ def save_action_plan(
         plan = ActionPlan(partner=partner, title=title)
         db.session.add(plan)
     plan.title, plan.policy_instrument, plan.objective = title, instrument, objective
-    flush_unique("Someone else saved this action plan at the same moment; reload the page.")
+    flush_unique(_("Someone else saved this action plan at the same moment; reload the page."))
     return plan
 
 
 def add_action_group(plan: ActionPlan, data: dict) -> ActionGroup:
-    title = _text(data, "title", 200, "An action group needs a title.")
+    title = _text(data, "title", 200, _("An action group needs a title."))
     group = ActionGroup(
         plan=plan,
         title=title,
@@ -124,16 +126,16 @@ def save_action(
     from app.practices.models import GoodPractice
     from app.practices.services import on_action_saved
 
-    title = _text(data, "title", 300, "An action needs a title.")
+    title = _text(data, "title", 300, _("An action needs a title."))
     status = data.get("status") or ActionStatus.PLANNED.value
     if status not in {s.value for s in ActionStatus}:
-        raise DomainError("Choose planned, in progress or done.", "status")
+        raise DomainError(_("Choose planned, in progress or done."), "status")
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     for name, value in (("starts_on", starts_on), ("ends_on", ends_on)):
         if value is not None and not isinstance(value, _date):
-            raise DomainError("Give a date as YYYY-MM-DD.", name)
+            raise DomainError(_("Give a date as YYYY-MM-DD."), name)
     if starts_on and ends_on and ends_on < starts_on:
-        raise DomainError("The end is before the start.", "ends_on")
+        raise DomainError(_("The end is before the start."), "ends_on")
     practice = None
     practice_id = data.get("inspired_by_practice_id") or None
     if practice_id:
@@ -142,7 +144,9 @@ def save_action(
         except (TypeError, ValueError):
             practice = None
         if practice is None or practice.project_id != group.plan.partner.project_id:
-            raise DomainError("Choose a good practice of this project.", "inspired_by_practice_id")
+            raise DomainError(
+                _("Choose a good practice of this project."), "inspired_by_practice_id"
+            )
     if action is None:
         action = Action(
             group=group, position=max((a.position for a in group.actions), default=0) + 1
@@ -160,17 +164,20 @@ def save_action(
     return action
 
 
-def _value(raw) -> Decimal:
+def _value(raw, field: str = "value") -> Decimal:
+    """A figure (field "value") or a target (field "target"): a number, not negative."""
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise DomainError(f"“{raw}” is not a number.", "value") from None
+        raise DomainError(_("“%(value)s” is not a number.", value=raw), field) from None
     if not value.is_finite():
-        raise DomainError(f"“{raw}” is not a number.", "value")
+        raise DomainError(_("“%(value)s” is not a number.", value=raw), field)
     if value < 0:
-        raise DomainError("An indicator figure cannot be negative.", "value")
+        if field == "target":
+            raise DomainError(_("A target cannot be negative."), field)
+        raise DomainError(_("An indicator figure cannot be negative."), field)
     if value >= Decimal("1e12"):
-        raise DomainError("That figure is too large.", "value")
+        raise DomainError(_("That figure is too large."), field)
     return value.quantize(Decimal("0.01"))
 
 
@@ -187,11 +194,13 @@ def record_outcome(
 ) -> Outcome:
     """A lesson, a decision or an indicator figure on an event or an action."""
     if (event is None) == (action is None):
-        raise DomainError("An outcome belongs to one event or one action.", "kind")
+        raise DomainError(_("An outcome belongs to one event or one action."), "kind")
     try:
         kind = OutcomeKind(kind).value
     except ValueError:
-        raise DomainError("Choose a lesson, a decision or an indicator figure.", "kind") from None
+        raise DomainError(
+            _("Choose a lesson, a decision or an indicator figure."), "kind"
+        ) from None
     text = (text or "").strip()
     outcome = Outcome(event=event, action=action, kind=kind, text=text)
     # Not flushed before it is complete (and added): the indicator look-up below would
@@ -203,18 +212,18 @@ def record_outcome(
             except (TypeError, ValueError):
                 indicator = None
             if indicator is None or indicator.project_id != project.id:
-                raise DomainError("Choose the indicator the figure counts for.", "indicator_id")
+                raise DomainError(_("Choose the indicator the figure counts for."), "indicator_id")
             if value is None or str(value).strip() == "":
-                raise DomainError("Give the figure's value.", "value")
+                raise DomainError(_("Give the figure's value."), "value")
             outcome.value = _value(value)
             try:
                 number = int(period_number)
             except (TypeError, ValueError):
-                raise DomainError("Choose the reporting period.", "period_number") from None
+                raise DomainError(_("Choose the reporting period."), "period_number") from None
             project.period(number)  # UnknownPeriod (a DomainError) when it does not exist
             outcome.indicator, outcome.period_number = indicator, number
         elif not text:
-            raise DomainError("Write the lesson or decision.", "text")
+            raise DomainError(_("Write the lesson or decision."), "text")
     db.session.add(outcome)
     db.session.flush()
     return outcome
@@ -229,8 +238,8 @@ def save_indicator(
 ) -> Indicator:
     if indicator is not None and seen_version is not None:
         check_version(indicator, seen_version)
-    code = _text(data, "code", 20, "An indicator needs a code.").upper()
-    name = _text(data, "name", 300, "An indicator needs a name.")
+    code = _text(data, "code", 20, _("An indicator needs a code.")).upper()
+    name = _text(data, "name", 300, _("An indicator needs a name."))
     unit = _text(data, "unit", 40)
     raw = data.get("target")
     target = None if raw is None or str(raw).strip() == "" else _target(raw)
@@ -238,20 +247,17 @@ def save_indicator(
         select(Indicator).where(Indicator.project_id == project.id, Indicator.code == code)
     )
     if clash is not None and clash is not indicator:
-        raise DomainError(f"Another indicator already has the code {code}.", "code")
+        raise DomainError(_("Another indicator already has the code %(code)s.", code=code), "code")
     if indicator is None:
         indicator = Indicator(project=project)
         db.session.add(indicator)
     indicator.code, indicator.name, indicator.unit, indicator.target = code, name, unit, target
-    flush_unique(f"Another indicator already has the code {code}.", "code")
+    flush_unique(_("Another indicator already has the code %(code)s.", code=code), "code")
     return indicator
 
 
 def _target(raw) -> Decimal:
-    try:
-        return _value(raw)
-    except DomainError as error:
-        raise DomainError(error.message.replace("indicator figure", "target"), "target") from None
+    return _value(raw, "target")
 
 
 # Evidence files. Types by extension, checked against the file's first bytes, and always
@@ -274,14 +280,16 @@ ALLOWED_TYPES = {
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
     "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
 }
+#: Kinds of evidence: stored code -> label (lazy: read in the reader's language).
 CATEGORIES = {
-    "invitation": "Invitation",
-    "agenda": "Agenda",
-    "attendance": "Attendance list",
-    "minutes": "Minutes",
-    "photo": "Photo",
-    "presentation": "Presentation",
-    "other": "Other",
+    "invitation": _l("Invitation"),
+    "agenda": _l("Agenda"),
+    "attendance": _l("Attendance list"),
+    # Translators: the written record of a meeting, a kind of evidence.
+    "minutes": _l("Minutes"),
+    "photo": _l("Photo"),
+    "presentation": _l("Presentation"),
+    "other": _l("Other"),
 }
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -314,31 +322,40 @@ def store_attachment(
 ) -> Attachment:
     """Check and keep an uploaded file; nothing is written when it is refused."""
     if sum(x is not None for x in (event, practice, action)) != 1:
-        raise DomainError("Evidence belongs to one event, practice or action.", "file")
+        raise DomainError(_("Evidence belongs to one event, practice or action."), "file")
     original = _clean_name(filename)
     if not original:
-        raise DomainError("Choose a file to upload.", "file")
+        raise DomainError(_("Choose a file to upload."), "file")
     extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
         raise DomainError(
-            f"Files of type “.{extension or '?'}” are not accepted. Accepted types: {allowed}.",
+            _(
+                "Files of type “.%(extension)s” are not accepted. Accepted types: %(allowed)s.",
+                extension=extension or "?",
+                allowed=allowed,
+            ),
             "file",
         )
     if category not in CATEGORIES:
-        raise DomainError("Choose what kind of evidence this is.", "category")
+        raise DomainError(_("Choose what kind of evidence this is."), "category")
     limit = max_upload_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise DomainError(
-            f"The file is larger than the limit of {limit // (1024 * 1024)} MB.", "file"
+            _("The file is larger than the limit of %(limit)d MB.", limit=limit // (1024 * 1024)),
+            "file",
         )
     if not data:
-        raise DomainError("The file is empty.", "file")
+        raise DomainError(_("The file is empty."), "file")
     content_type, signatures = ALLOWED_TYPES[extension]
     if not any(data.startswith(sig) for sig in signatures):
         raise DomainError(
-            f"The file's contents are not a .{extension} file; it was not accepted.", "file"
+            _(
+                "The file's contents are not a .%(extension)s file; it was not accepted.",
+                extension=extension,
+            ),
+            "file",
         )
     stored = secrets.token_hex(24)
     path = upload_dir() / stored

@@ -1,5 +1,6 @@
 """Pages of the outcomes area: action plans, outcomes, indicators, evidence, attendance sheets."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,7 +14,9 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
@@ -122,7 +125,7 @@ def edit_plan(partner_code: str):
     if request.method == "GET":
         form.version.data = version_of(plan) if plan else "0"
     if request.method == "GET" and plan is None:
-        form.title.data = f"{partner.city} regional action plan"
+        form.title.data = _("%(city)s regional action plan", city=partner.city)
     if form.validate_on_submit():
         try:
             services.save_action_plan(partner, form.data, seen_version=form.version.data or "")
@@ -132,7 +135,7 @@ def edit_plan(partner_code: str):
             plan = queries.plan_page(partner)
             stale = refuse(form, error, plan)
         else:
-            flash("Action plan saved.")
+            flash(_("Action plan saved."))
             return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("outcomes/plan_form.html", form=form, partner=partner, plan=plan), status
@@ -147,14 +150,14 @@ def add_group(partner_code: str):
     form = ActionGroupForm()
     try:
         if not form.validate_on_submit():
-            raise DomainError("The form expired; try again.", None)
+            raise DomainError(_("The form expired; try again."), None)
         group = services.add_action_group(plan, form.data)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("outcomes.action_plan", partner_code=partner.code))
-    flash(f"Action group “{group.title}” added.")
+    flash(_("Action group “%(title)s” added.", title=group.title))
     return redirect(
         url_for("outcomes.action_plan", partner_code=partner.code) + f"#group-{group.id}"
     )
@@ -163,7 +166,7 @@ def add_group(partner_code: str):
 def _action_form(project, action=None) -> ActionForm:
     form = ActionForm(obj=action)
     form.inspired_by_practice_id.choices = options(
-        [(0, "— none —")]
+        [(0, _("— none —"))]
         + [(p.id, f"{p.title} ({p.owner.city})") for p in practice_choices(project.id)]
     )
     if request.method == "GET" and action is not None:
@@ -187,7 +190,7 @@ def _save_action(project, group: ActionGroup, action: Action | None):
             db.session.rollback()
             stale = refuse(form, error, action)
         else:
-            flash(f"Action “{saved.title}” saved.")
+            flash(_("Action “%(title)s” saved.", title=saved.title))
             return redirect(
                 url_for("outcomes.action_plan", partner_code=group.plan.partner.code)
                 + f"#action-{saved.id}"
@@ -220,7 +223,8 @@ def edit_action(action_id: int):
 def _outcome_form(project, default_period: int | None = None) -> OutcomeForm:
     form = OutcomeForm()
     form.indicator_id.choices = options(
-        [(0, "— choose —")] + [(i.id, f"{i.code}: {i.name}") for i in queries.indicators(project)]
+        [(0, _("— choose —"))]
+        + [(i.id, f"{i.code}: {i.name}") for i in queries.indicators(project)]
     )
     form.period_number.choices = options((p.number, p.label) for p in project.periods())
     if default_period and not form.period_number.data:
@@ -244,9 +248,9 @@ def _record(project, target, back: str):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(f"Outcome not recorded: {error.message}", "error")
+        flash(_("Outcome not recorded: %(reason)s", reason=error.message), "error")
     else:
-        flash("Outcome recorded.")
+        flash(_("Outcome recorded."))
     return redirect(_safe_back(back))
 
 
@@ -316,7 +320,7 @@ def manage_indicators():
             db.session.rollback()
             field_error(form, error)
         else:
-            flash(f"Indicator {indicator.code} added.")
+            flash(_("Indicator %(code)s added.", code=indicator.code))
             return redirect(url_for("outcomes.manage_indicators"))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -350,7 +354,7 @@ def edit_indicator(indicator_id: int):
             db.session.rollback()
             stale = refuse(form, error, indicator)
         else:
-            flash(f"Indicator {indicator.code} saved.")
+            flash(_("Indicator %(code)s saved.", code=indicator.code))
             return redirect(url_for("outcomes.manage_indicators"))
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("outcomes/indicator_form.html", form=form, indicator=indicator), status
@@ -384,12 +388,12 @@ def upload(kind: str, object_id: int):
     form = AttachmentForm()
     back = _safe_back(_target_page(target))
     if not form.validate_on_submit():
-        flash("The form expired or the kind of evidence is missing; try again.", "error")
+        flash(_("The form expired or the kind of evidence is missing; try again."), "error")
         return redirect(back)
     file = request.files.get("file")
     try:
         if file is None or not file.filename:
-            raise DomainError("Choose a file to upload.", "file")
+            raise DomainError(_("Choose a file to upload."), "file")
         attachment = services.store_attachment(
             file.stream,
             file.filename,
@@ -400,9 +404,9 @@ def upload(kind: str, object_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(f"File not uploaded: {error.message}", "error")
+        flash(_("File not uploaded: %(reason)s", reason=error.message), "error")
         return redirect(back), 303
-    flash(f"“{attachment.original_name}” uploaded.")
+    flash(_("“%(name)s” uploaded.", name=attachment.original_name))
     return redirect(back), 303
 
 
@@ -446,14 +450,16 @@ def delete_attachment(attachment_id: int):
     name = attachment.original_name
     services.delete_attachment(attachment)
     db.session.commit()
-    flash(f"“{name}” deleted.")
+    flash(_("“%(name)s” deleted.", name=name))
     return redirect(back), 303
 
 
 @bp.app_errorhandler(413)
 def _too_large(_error):
     limit = services.max_upload_bytes() // (1024 * 1024)
-    flash(f"File not uploaded: it is larger than the limit of {limit} MB.", "error")
+    flash(
+        _("File not uploaded: it is larger than the limit of %(limit)d MB.", limit=limit), "error"
+    )
     back = urlsplit(request.referrer or "")
     same_site = back.path.startswith("/") and back.netloc in ("", request.host)
     target = back.path + (f"?{back.query}" if back.query else "") if same_site else None
@@ -461,6 +467,21 @@ def _too_large(_error):
 
 
 # --- Attendance sheet -------------------------------------------------------------------
+
+
+def page_counter_css() -> Markup:
+    """The PDF footer's "Page 2 of 5" in the current language, as a CSS `content` value:
+    the translation's words quoted, its placeholders as the page counters."""
+    # Translators: the PDF footer; each placeholder becomes a page number.
+    text = _("Page %(page)s of %(pages)s")
+    values = []
+    for part in re.split(r"(%\(pages?\)s)", text):
+        if part in ("%(page)s", "%(pages)s"):
+            values.append(f"counter({part[2:-2]})")
+        elif part:
+            quoted = part.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            values.append(f'"{quoted}"')
+    return Markup(" ".join(values))
 
 
 @bp.get("/events/<int:event_id>/attendance-sheet.pdf")
@@ -482,6 +503,7 @@ def attendance_sheet(event_id: int):
         partners=ordered,
         people=by_partner,
         blank_rows=3,
+        page_counter=page_counter_css(),
     )
     from app.pdf import html_to_pdf  # WeasyPrint loads in half a second: only for PDFs
 

@@ -6,6 +6,7 @@ and the semester report both embed it.
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -70,9 +71,17 @@ def transfer_matrix(project: Project, stages_at: dict[int, str] | None = None) -
     return TransferMatrix(partners, cells)
 
 
-def transfer_matrix_svg(matrix: TransferMatrix, title: str = "Who learns from whom") -> str:
+def transfer_matrix_svg(matrix: TransferMatrix, title: str | None = None) -> str:
     """Owners in rows, importers in columns; a disc per pair sized by practices, coloured by
-    the furthest stage reached, with the count written inside."""
+    the furthest stage reached, with the count written inside. Its words are in the
+    current language (the reader's, or the one a report is rendered in)."""
+    if title is None:
+        title = _("Who learns from whom")
+    importers, owners = _("Importing partner"), _("Owner of the practice")
+    description = _(
+        "Rows: partner owning the good practice. Columns: partner importing it. "
+        "Each disc: number of practices, coloured by the furthest stage reached."
+    )
     n = len(matrix.partners)
     cell, left, top = 64, 130, 96
     legend_top = top + n * cell + 24
@@ -83,12 +92,12 @@ def transfer_matrix_svg(matrix: TransferMatrix, title: str = "Who learns from wh
         f'width="{width}" height="{height}" role="img" aria-labelledby="tm-title tm-desc" '
         'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
         f'<title id="tm-title">{escape(title)}</title>',
-        '<desc id="tm-desc">Rows: partner owning the good practice. Columns: partner importing '
-        "it. Each disc: number of practices, coloured by the furthest stage reached.</desc>",
+        f'<desc id="tm-desc">{escape(description)}</desc>',
         f'<text x="{left + n * cell / 2}" y="16" text-anchor="middle" font-weight="bold">'
-        "Importing partner</text>",
+        f"{escape(importers)}</text>",
         f'<text x="14" y="{top + n * cell / 2}" text-anchor="middle" font-weight="bold" '
-        f'transform="rotate(-90 14 {top + n * cell / 2})">Owner of the practice</text>',
+        f'transform="rotate(-90 14 {top + n * cell / 2})">'
+        f"{escape(owners)}</text>",
     ]
     for i, partner in enumerate(matrix.partners):
         x = left + i * cell + cell / 2

@@ -128,6 +128,10 @@ class TransferStageChange(db.Model):
     event: Mapped["Event | None"] = relationship()  # noqa: F821
     action: Mapped["Action | None"] = relationship()  # noqa: F821
 
+    @property
+    def stage_enum(self) -> TransferStage:
+        return TransferStage(self.stage)
+
 
 @event.listens_for(TransferStageChange, "before_insert")
 def _date_undated_step(_mapper, _connection, target: TransferStageChange) -> None:

@@ -7,6 +7,8 @@ commits (the caller commits, as with app.events.services.create_event).
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.db_types import utcnow
@@ -39,7 +41,7 @@ def _partner_of(project: Project, partner_id) -> Partner:
     except (TypeError, ValueError):
         partner = None
     if partner is None or partner.project_id != project.id:
-        raise DomainError("Choose a partner of this project.", "owner_partner_id")
+        raise DomainError(_("Choose a partner of this project."), "owner_partner_id")
     return partner
 
 
@@ -49,7 +51,10 @@ def _links(text: str) -> str:
         parts = urlsplit(line)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise DomainError(
-                f"“{one_line(line)}” is not a web address: give one http(s):// address per line.",
+                _(
+                    "“%(line)s” is not a web address: give one http(s):// address per line.",
+                    line=one_line(line),
+                ),
                 "links",
             )
         web_address(line, "links", f"“{one_line(line)}”")
@@ -69,10 +74,15 @@ def save_practice(
         check_version(practice, seen_version)
     title = one_line(data.get("title"))
     if not title:
-        raise DomainError("A good practice needs a title.", "title")
+        raise DomainError(_("A good practice needs a title."), "title")
     if len(title) > TITLE_MAX:
         raise DomainError(
-            f"The title has {len(title)} characters; the programme allows at most {TITLE_MAX}.",
+            ngettext(
+                "The title has %(num)d character; the programme allows at most %(limit)d.",
+                "The title has %(num)d characters; the programme allows at most %(limit)d.",
+                len(title),
+                limit=TITLE_MAX,
+            ),
             "title",
         )
     owner = _partner_of(project, data.get("owner_partner_id"))
@@ -81,14 +91,14 @@ def save_practice(
         value = (data.get(name) or "").strip()
         limit = SHORT_LIMITS.get(name)
         if limit and len(value) > limit:
-            raise DomainError(f"At most {limit} characters.", name)
+            raise DomainError(_("At most %(limit)d characters.", limit=limit), name)
         values[name] = value
     started_on, ended_on = data.get("started_on"), data.get("ended_on")
     for name, value in (("started_on", started_on), ("ended_on", ended_on)):
         if value is not None and not isinstance(value, date):
-            raise DomainError("Give a date as YYYY-MM-DD.", name)
+            raise DomainError(_("Give a date as YYYY-MM-DD."), name)
     if started_on and ended_on and ended_on < started_on:
-        raise DomainError("The end date is before the start date.", "ended_on")
+        raise DomainError(_("The end date is before the start date."), "ended_on")
     links = _links(data.get("links", ""))
     if practice is None:
         practice = GoodPractice(project=project)
@@ -118,9 +128,9 @@ def link_practice_to_event(
     try:
         role = PracticeRole(role).value
     except ValueError:
-        raise DomainError("Choose presented, studied or import workshop.", "role") from None
+        raise DomainError(_("Choose presented, studied or import workshop."), "role") from None
     if practice.project_id != event.project_id:
-        raise DomainError("That practice belongs to another project.", "practice_id")
+        raise DomainError(_("That practice belongs to another project."), "practice_id")
     db.session.flush()
     link = save_pair(
         PracticeEvent, {"practice_id": practice.id, "event_id": event.id}, {"role": role}
@@ -145,18 +155,24 @@ def create_transfer(
     (default: the event's day, else today)."""
     if importer.id == practice.owner_partner_id:
         raise DomainError(
-            f"{importer.city} owns “{practice.title}”: a partner cannot import its own practice.",
+            _(
+                "%(city)s owns “%(title)s”: a partner cannot import its own practice.",
+                city=importer.city,
+                title=practice.title,
+            ),
             "importer_partner_id",
         )
     if importer.project_id != practice.project_id:
-        raise DomainError("The importing partner belongs to another project.", "importer")
+        raise DomainError(_("The importing partner belongs to another project."), "importer")
     existing = db.session.scalar(
         select(Transfer).where(
             Transfer.practice_id == practice.id, Transfer.importer_partner_id == importer.id
         )
     )
     if existing is not None:
-        raise DomainError(f"{importer.city} already imports this practice.", "importer")
+        raise DomainError(
+            _("%(city)s already imports this practice.", city=importer.city), "importer"
+        )
     stage = _stage(stage)
     day = _step_date(practice.project, happened_on, event)
     transfer = Transfer(practice=practice, importer=importer, stage=stage.value)
@@ -171,7 +187,7 @@ def create_transfer(
         )
     )
     db.session.add(transfer)
-    flush_unique(f"{importer.city} already imports this practice.", "importer")
+    flush_unique(_("%(city)s already imports this practice.", city=importer.city), "importer")
     return transfer
 
 
@@ -194,17 +210,25 @@ def _step_date(project: Project, happened_on, event=None) -> date:
             return min(event.local_start.date(), today())
         return today()
     if not isinstance(happened_on, date) or isinstance(happened_on, datetime):
-        raise DomainError("Give the date as YYYY-MM-DD.", "happened_on")
+        raise DomainError(_("Give the date as YYYY-MM-DD."), "happened_on")
     if happened_on > today():
         raise DomainError(
-            f"{format_date(happened_on)} is in the future: date a step once it has happened.",
+            _(
+                "%(date)s is in the future: date a step once it has happened.",
+                date=format_date(happened_on),
+            ),
             "happened_on",
         )
     if not project.start_date <= happened_on < project.end_date:
         last = project.end_date - timedelta(days=1)
         raise DomainError(
-            f"{format_date(happened_on)} is outside {project.acronym} "
-            f"({format_date(project.start_date)} to {format_date(last)}).",
+            _(
+                "%(date)s is outside %(project)s (%(first)s to %(last)s).",
+                date=format_date(happened_on),
+                project=project.acronym,
+                first=format_date(project.start_date),
+                last=format_date(last),
+            ),
             "happened_on",
         )
     return happened_on
@@ -219,7 +243,7 @@ def _stage(value) -> TransferStage:
     try:
         return TransferStage(value)
     except ValueError:
-        raise DomainError(f"Unknown stage {value!r}.", "stage") from None
+        raise DomainError(_("Unknown stage %(stage)s.", stage=repr(value)), "stage") from None
 
 
 def advance(
@@ -248,8 +272,12 @@ def advance(
     if latest is not None and day < latest.happened_on:
         if happened_on is not None:
             raise DomainError(
-                f"The latest step of this transfer, “{TransferStage(latest.stage).label}”, "
-                f"is dated {format_date(latest.happened_on)}: date this one on or after it.",
+                _(
+                    "The latest step of this transfer, “%(stage)s”, is dated %(date)s: "
+                    "date this one on or after it.",
+                    stage=TransferStage(latest.stage).label,
+                    date=format_date(latest.happened_on),
+                ),
                 "happened_on",
             )
         day = latest.happened_on
@@ -257,8 +285,14 @@ def advance(
         return False
     if stage.rank < current.rank and not reason:
         raise DomainError(
-            f"“{transfer.practice.title}” in {transfer.importer.city} is already at "
-            f"“{current.label}”; moving it back to “{stage.label}” needs a reason.",
+            _(
+                "“%(title)s” in %(city)s is already at “%(current)s”; moving it back to "
+                "“%(stage)s” needs a reason.",
+                title=transfer.practice.title,
+                city=transfer.importer.city,
+                current=current.label,
+                stage=stage.label,
+            ),
             "reason",
         )
     transfer.stage = stage.value
@@ -289,7 +323,7 @@ def set_stage_by_coordinator(
     if seen_version is not None:
         check_version(transfer, seen_version, form=False)
     if not (reason or "").strip():
-        raise DomainError("Say why the stage is set by hand.", "reason")
+        raise DomainError(_("Say why the stage is set by hand."), "reason")
     return advance(transfer, stage, reason=reason, user=user, happened_on=happened_on)
 
 

@@ -1,6 +1,7 @@
 """Pages of the practices area: good practices, their transfers, the partnership matrix."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,7 +24,14 @@ from app.extensions import db
 from app.input_rules import db_id
 from app.partners.models import Partner
 from app.practices import queries, services
-from app.practices.forms import EventPracticeForm, PracticeForm, StageForm, TransferForm, options
+from app.practices.forms import (
+    ROLE_LABELS,
+    EventPracticeForm,
+    PracticeForm,
+    StageForm,
+    TransferForm,
+    options,
+)
 from app.practices.matrix import transfer_matrix, transfer_matrix_svg
 from app.practices.models import GoodPractice, Transfer
 from app.redirects import safe_next
@@ -77,7 +85,7 @@ def _save(form: PracticeForm, project, practice: GoodPractice | None):
     data = dict(form.data)
     if not can_edit_owned_by(data.get("owner_partner_id") or 0):
         raise DomainError(
-            "You may only record practices your own partner owns.", "owner_partner_id"
+            _("You may only record practices your own partner owns."), "owner_partner_id"
         )
     seen = None if practice is None else (form.version.data or "")
     saved = services.save_practice(project, data, practice, seen_version=seen)
@@ -101,7 +109,7 @@ def create():
             db.session.rollback()
             field_error(form, error)
         else:
-            flash(f"Good practice “{practice.title}” recorded.")
+            flash(_("Good practice “%(title)s” recorded.", title=practice.title))
             return redirect(url_for("practices.detail", practice_id=practice.id))
     status = 400 if request.method == "POST" else 200
     return render_template("practices/form.html", form=form, practice=None), status
@@ -124,7 +132,7 @@ def edit(practice_id: int):
             db.session.rollback()
             stale = refuse(form, error, practice)
         else:
-            flash("Good practice saved.")
+            flash(_("Good practice saved."))
             return redirect(url_for("practices.detail", practice_id=practice_id))
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render_template("practices/form.html", form=form, practice=practice), status
@@ -173,13 +181,13 @@ def add_transfer(practice_id: int):
     form = TransferForm()
     importer = db.session.get(Partner, request.form.get("importer_partner_id", type=db_id) or 0)
     if importer is None:
-        flash("Choose the importing partner.", "error")
+        flash(_("Choose the importing partner."), "error")
         return redirect(url_for("practices.detail", practice_id=practice_id))
     require(can_add_transfer(practice, importer.id))
     form.importer_partner_id.choices = options([(importer.id, importer.city)])
     if not form.validate_on_submit():
         if form.happened_on.errors:
-            flash("Give the date it was taken up as YYYY-MM-DD.", "error")
+            flash(_("Give the date it was taken up as YYYY-MM-DD."), "error")
             return redirect(url_for("practices.detail", practice_id=practice_id) + "#transfers")
         abort(400)
     try:
@@ -191,7 +199,7 @@ def add_transfer(practice_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{importer.city} now imports this practice (stage: identified).")
+        flash(_("%(city)s now imports this practice (stage: identified).", city=importer.city))
     return redirect(url_for("practices.detail", practice_id=practice_id) + "#transfers")
 
 
@@ -202,7 +210,7 @@ def set_stage(transfer_id: int):
     form = StageForm()
     if not form.validate_on_submit():
         flash(
-            "Give the date as YYYY-MM-DD." if form.happened_on.errors else "Choose a stage.",
+            _("Give the date as YYYY-MM-DD.") if form.happened_on.errors else _("Choose a stage."),
             "error",
         )
     else:
@@ -221,9 +229,9 @@ def set_stage(transfer_id: int):
             flash(refusal(error, transfer, form.version.data, form=False).message, "error")
         else:
             if changed:
-                flash(f"Stage set to “{transfer.stage_enum.label}”.")
+                flash(_("Stage set to “%(stage)s”.", stage=transfer.stage_enum.label))
             else:
-                flash("The transfer is already at that stage.")
+                flash(_("The transfer is already at that stage."))
     return redirect(
         url_for("practices.detail", practice_id=transfer.practice_id) + f"#transfer-{transfer_id}"
     )
@@ -241,7 +249,7 @@ def link_event(event_id: int):
         request.form.get("next"), default=url_for("outcomes.event_page", event_id=event_id)
     )
     if not form.validate_on_submit():
-        flash("Choose a good practice and its role at the event.", "error")
+        flash(_("Choose a good practice and its role at the event."), "error")
         return redirect(back)
     practice = db.session.get(GoodPractice, form.practice_id.data)
     try:
@@ -255,7 +263,7 @@ def link_event(event_id: int):
         db.session.rollback()
         flash(refusal(error, event, form.version.data, form=False).message, "error")
     else:
-        flash(f"“{practice.title}” linked to the event.")
+        flash(_("“%(title)s” linked to the event.", title=practice.title))
     return redirect(back)
 
 
@@ -264,7 +272,8 @@ def matrix():
     require(is_signed_in())
     project = project_or_404()
     result = transfer_matrix(project)
-    svg = Markup(transfer_matrix_svg(result, title=f"{project.acronym}: who learns from whom"))
+    title = _("%(project)s: who learns from whom", project=project.acronym)
+    svg = Markup(transfer_matrix_svg(result, title=title))
     return render_template(
         "practices/matrix.html", project=project, matrix=result, svg=svg, stages=queries.STAGES
     )
@@ -286,7 +295,7 @@ def _panel_helpers():
             )
         return {"links": links, "form": form}
 
-    return {"practices_event_panel": practices_event_panel}
+    return {"practices_event_panel": practices_event_panel, "practice_role_labels": ROLE_LABELS}
 
 
 @event_held.connect
