@@ -54,7 +54,7 @@ def test_a_practice_page_in_hungarian_with_its_transfer_timeline(world, client):
     page = client.get(f"/practices/{world.practice.id}?lang=hu").get_data(as_text=True)
     assert _html_lang(page) == "hu"
     assert "City of Gävle (Gävle) jó gyakorlata" in page
-    for text in ("<h2>Összefoglalás</h2>", "Átvételek", "Szakasz beállítása kézzel"):
+    for text in ("<h2>Összefoglaló</h2>", "Átvételek", "Szakasz beállítása kézzel"):
         assert text in page, text
     assert "Indoklás (kötelező)" in page and "Szakasz beállítása</button>" in page
     # The timeline's date as Hungarians write it, not the English "27 Oct 2021".
@@ -170,7 +170,7 @@ def test_the_attendance_sheet_pdf_in_hungarian(world, client):
         "vendéglátó partner",
         "Helyi érintettek és más résztvevők",
         "Adatvédelem:",
-        "1. oldal / 1",  # the footer's page counter, Hungarian word order
+        "1 / 1. oldal",  # the footer's page counter, Hungarian word order
     ):
         assert expected in text, expected
     assert formatting.format_date(date(2021, 10, 27), "hu").split()[0] in text  # "2021."
