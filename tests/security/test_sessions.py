@@ -73,6 +73,16 @@ def test_a_copied_cookie_stops_working_when_its_session_signs_out(app, editor):
     assert not _signed_in(mine)
 
 
+def test_an_account_switched_off_loses_its_live_sessions(app, editor):
+    mine = _sign_in(app)
+    assert _signed_in(mine)
+    db.session.execute(
+        update(type(editor)).where(type(editor).id == editor.id).values(active=False)
+    )
+    db.session.commit()
+    assert not _signed_in(mine)
+
+
 def test_signing_out_on_one_device_leaves_the_others_signed_in(app, editor):
     laptop, phone = _sign_in(app), _sign_in(app)
     _open(laptop, "/logout", "POST")
