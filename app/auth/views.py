@@ -174,7 +174,7 @@ def account():
 def csrf_error(error):
     """An expired or missing form token: say what to do instead of a bare 400."""
     return render_template(
-        "auth/error.html",
+        "errors/page.html",
         title=_("This form has expired"),
         message=_(
             "The page was open too long, or you signed in or out in another tab. "
@@ -186,7 +186,7 @@ def csrf_error(error):
 @bp.app_errorhandler(403)
 def forbidden(error):
     return render_template(
-        "auth/error.html",
+        "errors/page.html",
         title=_("Not allowed"),
         message=_(
             "Your account may read this but not change it. Coordinators change every event; "
