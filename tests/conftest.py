@@ -109,6 +109,27 @@ def demo(app):
     return app
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The sign-in throttle's and the sessions' clock, moved on by hand:
+    `clock.move(minutes=2)`."""
+    from datetime import timedelta
+
+    from app.auth import sign_ins, throttle
+    from app.db_types import utcnow
+
+    class Clock:
+        now = utcnow()
+
+        def move(self, **span):
+            self.now += timedelta(**span)
+
+    moving = Clock()
+    monkeypatch.setattr(throttle, "utcnow", lambda: moving.now)
+    monkeypatch.setattr(sign_ins, "utcnow", lambda: moving.now)
+    return moving
+
+
 @pytest.fixture(autouse=True)
 def _feeds_keep_their_invariants(request):
     """Every calendar feed any test fetches keeps `tests.feeds.invariants` (sessions within

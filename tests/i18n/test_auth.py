@@ -36,22 +36,6 @@ def _login(client, email, password, lang=None, **kwargs):
     return client.post(url, data={"email": email, "password": password}, **kwargs)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The throttle's and the sessions' clock, moved on by hand."""
-
-    class Clock:
-        now = utcnow()
-
-        def move(self, **span):
-            self.now += timedelta(**span)
-
-    moving = Clock()
-    monkeypatch.setattr(throttle, "utcnow", lambda: moving.now)
-    monkeypatch.setattr(sign_ins, "utcnow", lambda: moving.now)
-    return moving
-
-
 @pytest.mark.parametrize(
     ("lang", "heading", "label", "refusal"),
     [

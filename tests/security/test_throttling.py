@@ -16,7 +16,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from sqlalchemy import func, select
 from app.activity.models import ActivityEntry
 from app.auth import throttle
 from app.auth.throttle import MAX_FAILURES, SignInThrottle
-from app.db_types import utcnow
 from app.extensions import db
 from tests import factories
 from tests.conftest import make_app
@@ -53,21 +51,6 @@ def entries(action: str) -> list[ActivityEntry]:
     return db.session.scalars(
         select(ActivityEntry).where(ActivityEntry.action == action).order_by(ActivityEntry.id)
     ).all()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The throttle's clock, moved on by hand: clock.move(minutes=2)."""
-
-    class Clock:
-        now = utcnow()
-
-        def move(self, **span):
-            self.now += timedelta(**span)
-
-    moving = Clock()
-    monkeypatch.setattr(throttle, "utcnow", lambda: moving.now)
-    return moving
 
 
 # --- (a) Parallel guesses against four gunicorn workers
