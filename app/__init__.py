@@ -54,6 +54,7 @@ def _import_models() -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sign_ins as _sign_ins  # noqa: F401
     from app.auth import throttle as _throttle  # noqa: F401
+    from app.delegations import models as _delegations  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401
     from app.partners import models as _partners  # noqa: F401

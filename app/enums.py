@@ -171,6 +171,50 @@ class Role(StrEnum):
         }[self.value]
 
 
+class PersonKind(StrEnum):
+    """Who a person is to the partnership: a partner's staff, an expert, a local stakeholder."""
+
+    STAFF = "staff"
+    EXPERT = "expert"
+    STAKEHOLDER = "stakeholder"
+
+    @property
+    def label(self) -> str:
+        return {
+            "staff": pgettext("person kind", "Staff"),
+            "expert": pgettext("person kind", "Expert"),
+            "stakeholder": pgettext("person kind", "Local stakeholder"),
+        }[self.value]
+
+
+class RegistrationStatus(StrEnum):
+    """A delegation member's place: within the capacity, or on the waiting list."""
+
+    REGISTERED = "registered"
+    WAITING = "waiting"
+
+    @property
+    def label(self) -> str:
+        return {
+            "registered": pgettext("registration status", "Registered"),
+            "waiting": pgettext("registration status", "On the waiting list"),
+        }[self.value]
+
+
+class AttendanceSource(StrEnum):
+    """Where a partner's attendance figures come from."""
+
+    HEAD_COUNT = "head_count"  # typed by hand, no names recorded
+    CHECK_IN = "check_in"  # counted from the people checked in
+
+    @property
+    def label(self) -> str:
+        return {
+            "head_count": pgettext("attendance source", "Head count"),
+            "check_in": pgettext("attendance source", "From check-in"),
+        }[self.value]
+
+
 def one_of(column: str, enum: type[StrEnum], name: str | None = None) -> CheckConstraint:
     """A CHECK that keeps `column` inside the enum's values (portable across backends)."""
     values = ", ".join(f"'{member.value}'" for member in enum)

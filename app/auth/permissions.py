@@ -162,3 +162,65 @@ def can_restore(target, user=None) -> bool:
     if isinstance(target, ActionPlan):
         return can_edit_action_plan(target.partner_id, user)
     return can_add_evidence(target, user)
+
+
+# People, delegations and the outbox.
+
+
+def can_read_people(user=None) -> bool:
+    """The people directory (names, organisations, functions): any signed-in account.
+    E-mail addresses and phones are for those who may manage the person (see below)."""
+    return is_signed_in(user)
+
+
+def can_manage_people(partner_id: int, user=None) -> bool:
+    """Add, edit, import, erase or export a partner's people: its editors and coordinators."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.PARTNER and user.partner_id == partner_id
+
+
+def can_see_contact_data(person, user=None) -> bool:
+    """A person's e-mail and phone: who manages that partner's people; never funders or the
+    public, never on a page, feed or report anyone else reads."""
+    return can_manage_people(person.partner_id, user)
+
+
+def can_see_delegations(user=None) -> bool:
+    """Who comes from each partner, by name: signed-in accounts; the public sees counts."""
+    return is_signed_in(user)
+
+
+def can_set_registration_rules(event, user=None) -> bool:
+    """Capacities and the registration deadline of an event: coordinators."""
+    return is_coordinator(user)
+
+
+def can_register_delegation(event, partner_id: int, deadline_passed: bool, user=None) -> bool:
+    """A partner's delegation to an event: its editors while registration is open (before the
+    deadline, for a partner taking part); coordinators at any time."""
+    user = _user(user)
+    if is_coordinator(user):
+        return True
+    if deadline_passed:
+        return False
+    return (
+        is_signed_in(user)
+        and user.role == Role.PARTNER
+        and user.partner_id == partner_id
+        and partner_id in {p.id for p in event.participants}
+    )
+
+
+def can_check_in(event, partner_id: int, user=None) -> bool:
+    """Marking who came: whoever records that partner's attendance at the event."""
+    return can_edit_attendance(event, partner_id, user)
+
+
+def can_read_outbox(user=None) -> bool:
+    """The messages written to the outbox (development, and checking what was sent):
+    coordinators."""
+    return is_coordinator(user)

@@ -20,7 +20,14 @@ from sqlalchemy import inspect as inspect_row
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from app.db_types import UTCDateTime, utcnow
-from app.enums import EventFormat, EventKind, EventStatus, SessionKind, one_of
+from app.enums import (
+    AttendanceSource,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    SessionKind,
+    one_of,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.formatting import DEFAULT_LANGUAGE, language
@@ -275,6 +282,7 @@ class Attendance(db.Model):
     __table_args__ = (
         CheckConstraint("staff_count >= 0", name="staff_not_negative"),
         CheckConstraint("stakeholder_count >= 0", name="stakeholders_not_negative"),
+        one_of("source", AttendanceSource),
     )
 
     event_id: Mapped[int] = mapped_column(
@@ -285,6 +293,12 @@ class Attendance(db.Model):
     )
     staff_count: Mapped[int] = mapped_column(default=0)
     stakeholder_count: Mapped[int] = mapped_column(default=0)
+    # A head count typed by hand, or the people checked in (staff and experts as staff).
+    source: Mapped[str] = mapped_column(
+        String(20),
+        default=AttendanceSource.HEAD_COUNT.value,
+        server_default=AttendanceSource.HEAD_COUNT.value,
+    )
 
     event: Mapped[Event] = relationship(back_populates="attendance")
     partner: Mapped[Partner] = relationship()

@@ -1,12 +1,16 @@
 """Project, partners, people and venues."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.db_types import UTCDateTime
+from app.enums import PersonKind, one_of
 from app.errors import DomainError, UnknownPeriod
 from app.extensions import db
 from app.formatting import format_long_date
@@ -140,19 +144,60 @@ class Partner(db.Model):
         return self.city
 
 
+#: The name an erased person is shown by (stored in English, translated when read).
+FORMER_PARTICIPANT = "former participant"
+
+
 class Person(db.Model):
-    """Someone from a partner. Name and function are public; contact data never is."""
+    """Someone from a partner: its staff, an expert or a local stakeholder.
+
+    Name, organisation and function are shown to signed-in users (names and functions of
+    experts also publicly, on agendas); e-mail and phone are never rendered on a page, a
+    feed or a report. Erasing a person keeps the row (so counts stay) without their data.
+    """
 
     __tablename__ = "person"
+    __table_args__ = (one_of("kind", PersonKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     function: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(
+        String(20), default=PersonKind.STAFF.value, server_default=PersonKind.STAFF.value
+    )
     email: Mapped[str | None] = mapped_column(String(254))  # private
     phone: Mapped[str | None] = mapped_column(String(40))  # private
+    # Language of the e-mails they get; None: their partner's.
+    language: Mapped[str | None] = mapped_column(String(8))
+    wants_email: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # A partner's contact people hear of every change to the events their partner takes part in.
+    is_contact: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     partner: Mapped[Partner] = relationship(back_populates="people")
+
+    @property
+    def kind_enum(self) -> PersonKind:
+        return PersonKind(self.kind)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def display_name(self) -> str:
+        """The name as shown: "former participant" (translated) once erased."""
+        return _("former participant") if self.is_erased else self.name
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or self.partner.language
 
 
 class Venue(db.Model):

@@ -1,0 +1,1 @@
+"""People: each partner's directory of staff, experts and local stakeholders."""
