@@ -65,10 +65,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.activity.views import bp as activity_bp
     from app.auth.second_factor_views import bp as second_factor_bp
     from app.auth.views import bp as auth_bp
+    from app.delegations.views import bp as delegations_bp
     from app.events.views import bp as events_bp
     from app.feeds.views import bp as feeds_bp
     from app.home.views import bp as home_bp
+    from app.mail.views import bp as mail_bp
     from app.outcomes.views import bp as outcomes_bp
+    from app.people.views import bp as people_bp
     from app.practices.views import bp as practices_bp
     from app.reports.views import bp as reports_bp
 
@@ -76,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(activity_bp)
     app.register_blueprint(second_factor_bp)
+    for blueprint in (people_bp, delegations_bp, mail_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
@@ -83,12 +88,16 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.events.cli import events_cli
+    from app.mail.cli import mail_cli
     from app.partners.cli import partners_cli, periods_cli
+    from app.people.cli import people_cli
     from app.reports.cli import report_cli
 
     for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli, report_cli):
         app.cli.add_command(group)
     app.cli.add_command(activity_cli)
+    for group in (people_cli, mail_cli):
+        app.cli.add_command(group)
 
 
 def _https_settings(app: Flask) -> None:

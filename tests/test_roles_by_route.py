@@ -58,6 +58,9 @@ COVERED_BLUEPRINTS = {
     "reports",
     "activity",
     "i18n",
+    "people",
+    "delegations",
+    "mail",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 

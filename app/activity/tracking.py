@@ -28,6 +28,7 @@ from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 from app.activity.models import ActivityEntry
 from app.auth.models import SECOND_FACTOR_COLUMNS, User
 from app.db_types import UTCDateTime, utcnow
+from app.delegations.models import Registration
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Indicator, Outcome
@@ -149,6 +150,22 @@ TRACKED: dict[type, Tracked] = {
     Indicator: Tracked(
         "indicator", lambda o: o.id, lambda o: ("indicator", o.id), lambda o: o.code
     ),
+    Person: Tracked(
+        "person",
+        lambda o: o.id,
+        lambda o: ("person", o.id),
+        lambda o: o.display_name,
+        hidden=frozenset({"partner_id"}),
+        # Contact data is personal: the log says it changed, never what it was or became.
+        secret={"email": "e-mail address", "phone": "phone number"},
+    ),
+    Registration: Tracked(
+        "registration",
+        lambda o: o.id,
+        lambda o: ("event", o.event_id or o.event.id),
+        lambda o: (o.person or db.session.get(Person, o.person_id)).display_name,
+        hidden=frozenset({"event_id", "registered_by_id", "registered_at"}),
+    ),
     User: Tracked(
         "account",
         lambda o: o.id,
@@ -181,6 +198,8 @@ KIND_LABELS = {
     "evidence": _l("Evidence"),
     "indicator": _l("Indicator"),
     "account": _l("Account"),
+    "person": _l("Person"),
+    "registration": _l("Registration"),
 }
 
 

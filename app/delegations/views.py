@@ -1,0 +1,5 @@
+"""Screens of the delegations area."""
+
+from flask import Blueprint
+
+bp = Blueprint("delegations", __name__)
