@@ -172,6 +172,11 @@ def _people_choices(event: Event):
         select(Person)
         .join(Partner)
         .where(Partner.project_id == event.project_id)
+        # Erased people are not offered, except where they already speak (kept so counts stay).
+        .where(
+            Person.erased_at.is_(None)
+            | Person.id.in_([p.id for s in event.sessions for p in s.experts])
+        )
         .order_by(Partner.code, Person.name)
     )
     return [(p.id, f"{p.name} ({p.partner.city})") for p in people]
