@@ -29,6 +29,7 @@ from app.events.services import remove_session
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outcome
 from app.outcomes.services import attachment_path, store_attachment
+from app.people.services import create_person
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
 from app.versioning import version_of
@@ -600,6 +601,80 @@ ROUTES += [
 ]
 
 
+CSV_FOR_THE_HOST = "partner,name,email\nP4,Liis Lepp,liis@example.org\n"
+
+
+def _person_form() -> dict:
+    return {
+        "partner_id": "{host_partner}",
+        "name": "Liis Lepp",
+        "kind": "expert",
+        "email": "liis@example.org",
+        "language": "et",
+        "wants_email": "y",
+    }
+
+
+ROUTES += [
+    # People: every account reads the directory; a partner's editors and coordinators
+    # manage its people (add, edit, erase, export, import).
+    Route("people.list", "GET", "/people", SIGNED_IN),
+    Route("people.list", "GET", "/people?partner={host_partner}&kind=staff&sort=-name", SIGNED_IN),
+    Route("people.create", "GET", "/people/new", PARTNER_EDITORS),
+    Route("people.create", "POST", "/people/new", EDITORS, _person_form()),
+    Route(
+        "people.edit",
+        "GET",
+        "/people/{person}/edit",
+        EDITORS,
+        unknown="/people/999999/edit",
+    ),
+    Route(
+        "people.edit",
+        "POST",
+        "/people/{person}/edit",
+        EDITORS,
+        {**_person_form(), "name": "Mari Tamm-Kask", "version": "{versions[person]}"},
+        unknown="/people/999999/edit",
+    ),
+    Route("people.erase", "GET", "/people/{person}/erase", EDITORS, unknown="/people/999999/erase"),
+    Route(
+        "people.erase",
+        "POST",
+        "/people/{person}/erase",
+        EDITORS,
+        {"version": "{versions[person]}"},
+        unknown="/people/999999/erase",
+    ),
+    Route(
+        "people.export",
+        "GET",
+        "/people/{person}/export.json",
+        EDITORS,
+        unknown="/people/999999/export.json",
+    ),
+    Route("people.import_form", "GET", "/people/import", PARTNER_EDITORS),
+    Route("people.import_template", "GET", "/people/import/template.csv", SIGNED_IN),
+    # Another partner's editor may upload, and is told the rows are not theirs to import.
+    Route(
+        "people.import_upload",
+        "POST",
+        "/people/import",
+        EDITORS,
+        {"file": lambda: (BytesIO(CSV_FOR_THE_HOST.encode()), "people.csv")},
+        refused={OTHER: 400},
+    ),
+    Route(
+        "people.import_confirm",
+        "POST",
+        "/people/import/confirm",
+        EDITORS,
+        {"text": CSV_FOR_THE_HOST},
+        refused={OTHER: 400},
+    ),
+]
+
+
 @dataclass
 class World:
     event: int
@@ -621,6 +696,7 @@ class World:
     users: dict
     versions: dict  # what edit forms carry (app.versioning), by the name of the object
     removed_session: int = 0  # the log entry of a session removed from `event`
+    person: int = 0  # a staff member of the host partner, with an e-mail address
 
 
 def build_world() -> World:
@@ -665,6 +741,7 @@ def build_world() -> World:
     db.session.add_all([practice, hidden, plan, group, action, indicator])
     db.session.add(PracticeEvent(practice=practice, event=event, role="presented"))
     db.session.add(Outcome(event=event, kind="lesson", text="Ask the citizens first"))
+    person = create_person(tartu, "Mari Tamm", function="Project manager", email="mari@example.org")
     transfer = create_transfer(practice, gavle)  # flushes: ids from here on
     attachment = store_attachment(
         BytesIO(b"%PDF-1.4 minutes"), "minutes.pdf", category="minutes", event=event
@@ -707,8 +784,10 @@ def build_world() -> World:
             "plan": version_of(plan),
             "action": version_of(action),
             "indicator": version_of(indicator),
+            "person": version_of(person),
         },
         removed_session=removal.id,
+        person=person.id,
     )
 
 

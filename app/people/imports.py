@@ -49,8 +49,8 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 TEMPLATE = (
     ",".join(COLUMNS) + "\r\n"
-    "P4,Mari Tamm,Tartu City Government,Project manager,staff,mari.tamm@example.org,et,yes,yes\r\n"
-    "P4,Jaan Kask,Tartu Science Park,Head of services,stakeholder,,,no,no\r\n"
+    "P4,Kadri Mets,City of Tartu,Project manager,staff,kadri.mets@example.org,et,yes,yes\r\n"
+    "P4,Peeter Saar,Tartu Science Park,Head of services,stakeholder,,,no,no\r\n"
 )
 
 

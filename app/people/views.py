@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from app.auth import permissions as can
 from app.enums import PersonKind
@@ -81,7 +82,7 @@ def people_list():
 
 
 def _form_choices(form: PersonForm, partners: list[Partner]) -> None:
-    form.partner_id.choices = [(p.id, f"{p.city} ({p.code})") for p in partners]
+    form.partner_id.choices = [SelectChoice(p.id, f"{p.city} ({p.code})") for p in partners]
 
 
 def _form_data(form: PersonForm) -> dict:
@@ -91,10 +92,13 @@ def _form_data(form: PersonForm) -> dict:
 @bp.route("/people/new", methods=["GET", "POST"])
 def create():
     project = project_or_404()
-    partners = _managed(partners_of(project))
+    every = partners_of(project)
+    partners = _managed(every)
     can.require(bool(partners))
     form = PersonForm()
-    _form_choices(form, partners)
+    # Offered: the partners this user manages. Accepted on POST: any, so that another
+    # partner answers 403 (checked below) rather than "not a valid choice".
+    _form_choices(form, partners if request.method == "GET" else every)
     if request.method == "GET":
         chosen = request.args.get("partner", type=db_id)
         form.partner_id.data = chosen or (current_user.partner_id or partners[0].id)
