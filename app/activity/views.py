@@ -290,6 +290,7 @@ def activity_value(value, zone_name: str = "UTC", kind: str = "", field: str = "
 #: Secret fields are logged as "set" or "changed" (app.activity.tracking), never a value.
 SECRET_FIELDS = frozenset(
     {"password", "private calendar address", "second factor", "second factor being set up"}
+    | {"e-mail address", "phone number"}  # a person's contact data
 )
 SECRET_VALUES = {"set": _l("set"), "changed": _l("changed")}
 
@@ -304,15 +305,18 @@ FIELD_LABELS = {
     "content_type": _l("Content type"),
     "description": _l("Description"),
     "detail": _l("Detail"),
+    "e-mail address": _l("E-mail address"),
     "email": _l("Email"),
     "ended_on": _l("Ended on"),
     "ends_at": _l("Ends at"),
     "ends_on": _l("Ends on"),
+    "erased_at": _l("Erased at"),
     "event_id": _l("Event"),
     "evidence_of_success": _l("Evidence of success"),
     "expected_attendance": _l("Expected attendance"),
     "experts": _l("Experts"),
     "format": _l("Format"),
+    "function": _l("Function"),
     "group_id": _l("Group"),
     "happened_on": _l("Happened on"),
     "host_partner_id": _l("Host partner"),
@@ -320,6 +324,7 @@ FIELD_LABELS = {
     "indicator_id": _l("Indicator"),
     "inspired_by": _l("Inspired by"),
     "inspired_by_practice_id": _l("Inspired by practice"),
+    "is_contact": _l("Contact person"),
     "is_public": _l("Is public"),
     "kind": _l("Kind"),
     "language": _l("Language"),
@@ -330,6 +335,7 @@ FIELD_LABELS = {
     "objective": _l("Objective"),
     "online_platform": _l("Online platform"),
     "online_url": _l("Online url"),
+    "organisation": _l("Organisation"),
     "original_all_day": _l("Original all day"),
     "original_ends_at": _l("Original ends at"),
     "original_location": _l("Original location"),
@@ -341,6 +347,7 @@ FIELD_LABELS = {
     "partner_id": _l("Partner"),
     "password": _l("Password"),
     "period_number": _l("Period number"),
+    "phone number": _l("Phone number"),
     "policy_instrument": _l("Policy instrument"),
     "position": _l("Position"),
     "practice_id": _l("Practice"),
@@ -372,6 +379,7 @@ FIELD_LABELS = {
     "uploaded_by_id": _l("Uploaded by"),
     "value": _l("Value"),
     "venue_id": _l("Venue"),
+    "wants_email": _l("Wants e-mails"),
 }
 
 

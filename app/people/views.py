@@ -249,7 +249,7 @@ def import_confirm():
     db.session.commit()
     flash(
         _(
-            "Imported: %(created)d people added, %(updated)d updated, %(unchanged)d unchanged.",
+            "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
             created=created,
             updated=updated,
             unchanged=plan.count("unchanged"),
