@@ -2,7 +2,8 @@
 (created, changed, registered, expert of a session) but no longer their name,
 organisation or function.
 
-The person's own entries lose every personal value; entries of sessions and registrations
+The person's own entries lose every personal value (a change of one is dropped, a
+creation names them "former participant"); entries of sessions and registrations
 name people by their name at the time (the experts of a session, whom a registration is
 for), so those values are replaced wherever they equal one of the person's old names.
 """
@@ -29,11 +30,12 @@ def _replaced(value, old: set[str], replacement: str):
 def _scrub_own(entry: ActivityEntry, replacement: str) -> None:
     changes = entry.changed_fields
     for key in PERSONAL_FIELDS:
-        if key in changes:
-            changes[key] = [
-                None if value is None else (replacement if key == "name" else "")
-                for value in changes[key]
-            ]
+        if key not in changes:
+            continue
+        if key == "name" and changes[key][0] is None:
+            changes[key] = [None, replacement]  # created: under the name it has now
+        else:
+            del changes[key]  # the old values go; that they changed says nothing more
     entry.changes = json.dumps(changes, ensure_ascii=False, sort_keys=True)
     entry.label = replacement
     entry.snapshot = None

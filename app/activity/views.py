@@ -22,6 +22,7 @@ from app.enums import (
     EventKind,
     EventStatus,
     OutcomeKind,
+    PersonKind,
     PracticeRole,
     Role,
     SessionKind,
@@ -261,6 +262,7 @@ VOCABULARIES = {
     ("action", "status"): ActionStatus,
     ("outcome", "kind"): OutcomeKind,
     ("account", "role"): Role,
+    ("person", "kind"): PersonKind,
 }
 
 

@@ -41,11 +41,13 @@ def test_erasing_keeps_the_row_and_forgets_the_data(client, world):
 
 def test_the_erased_name_is_on_no_page_and_not_in_the_log(client, world):
     coordinator = as_user(client, world.users["coordinator"])
-    # Give the log something to remember: a change of her function.
+    # Give the log something to remember: a change of her function, a registration.
     world.anna.function = "Chief digital officer"
+    db.session.add(Registration(event_id=world.event_id, person=world.anna, partner=world.genoa))
     db.session.commit()
     entries = db.session.scalars(select(ActivityEntry)).all()
-    assert any("Anna Rossi" in (e.label + e.changes) for e in entries)
+    kinds = {e.object_kind for e in entries if "Anna Rossi" in (e.label + e.changes)}
+    assert kinds == {"person", "session", "registration"}
     assert _erase(coordinator, world, world.anna).status_code == 303
     for entry in db.session.scalars(select(ActivityEntry)):
         text = entry.label + entry.changes + (entry.snapshot or "")

@@ -3,9 +3,12 @@
 import json
 
 import pytest
+from sqlalchemy import event as sa_event
 
 from app.extensions import db
 from app.partners.models import Person
+from app.people.queries import PAGE_SIZE
+from app.people.services import create_person
 from app.versioning import version_of
 from tests.people.conftest import as_user
 
@@ -127,3 +130,29 @@ def test_unknown_people_are_404(client, world):
     client = as_user(client, world.users["coordinator"])
     for url in ("/people/999999/edit", "/people/999999/erase", "/people/999999/export.json"):
         assert client.get(url).status_code == 404
+
+
+def test_the_list_is_paged_and_its_query_count_does_not_grow(client, world):
+    client = as_user(client, world.users["coordinator"])
+
+    def count_queries() -> int:
+        client.get("/people")
+        statements = []
+        listener = lambda *_args: statements.append(1)  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/people").status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    few = count_queries()
+    for number in range(PAGE_SIZE + 5):
+        create_person(world.genoa if number % 2 else world.tartu, f"Person {number:02d}")
+    db.session.commit()
+    assert count_queries() == few
+    first = client.get("/people?sort=name").text
+    assert "Person 00" in first and "Person 46" in first and "Person 47" not in first
+    assert "Page 1 of 2" in first
+    second = client.get("/people?sort=name&page=2").text
+    assert "Person 47" in second and "Person 00" not in second and 'rel="prev"' in second
