@@ -147,4 +147,5 @@ def test_the_template_is_a_file_the_import_reads(client, world):
     assert template.mimetype == "text/csv"
     page = _upload(client, template.get_data(as_text=True))
     assert page.status_code == 200 and "2 new, 0 updated, 0 unchanged." in page.text
-    assert "partner,name,organisation,function,kind,email" in client.get("/people/import").text
+    header = client.get("/people/import").text.replace("<wbr>", "")
+    assert "partner,name,organisation,function,kind,email" in header
