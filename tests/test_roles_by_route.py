@@ -24,11 +24,13 @@ from sqlalchemy import select
 
 from app.activity.models import ActivityEntry
 from app.auth.models import User
+from app.delegations.services import register
 from app.events.models import EventSession
 from app.events.services import remove_session
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outcome
 from app.outcomes.services import attachment_path, store_attachment
+from app.people.services import create_person
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
 from app.versioning import version_of
@@ -600,6 +602,66 @@ ROUTES += [
 ]
 
 
+# Delegations: each partner's editors register their own delegation (coordinators anyone's),
+# coordinators set the rules, whoever records a partner's attendance checks it in.
+ROUTES += [
+    Route(
+        "delegations.partner_delegation",
+        "GET",
+        "/events/{event}/delegations/{host_partner}",
+        EDITORS,
+        unknown="/events/999999/delegations/{host_partner}",
+    ),
+    Route(
+        "delegations.partner_delegation",
+        "GET",
+        "/events/{event}/delegations/{other_partner}",
+        {COORD, OTHER},
+        unknown="/events/{event}/delegations/{third_partner}",  # not taking part
+    ),
+    Route(
+        "delegations.partner_delegation",
+        "POST",
+        "/events/{event}/delegations/{host_partner}",
+        EDITORS,
+        {"person": "{host_person}", "kind": "staff", "role": "speaker"},
+        unknown="/events/{event}/delegations/999999",
+    ),
+    Route(
+        "delegations.remove",
+        "POST",
+        "/events/{event}/registrations/{registration}/remove",
+        EDITORS,
+        {"version": "{versions[registration]}"},
+        unknown="/events/{event}/registrations/999999/remove",
+    ),
+    Route("delegations.rules", "GET", "/events/{event}/registration-rules", {COORD}),
+    Route(
+        "delegations.rules",
+        "POST",
+        "/events/{event}/registration-rules",
+        {COORD},
+        {"capacity": "5", "limit_{host_partner}": "2"},
+        unknown="/events/999999/registration-rules",
+    ),
+    Route(
+        "delegations.check_in",
+        "GET",
+        "/events/{event}/check-in/{other_partner}",
+        EDITORS | {OTHER},
+        unknown="/events/{event}/check-in/999999",
+    ),
+    Route(
+        "delegations.check_in",
+        "POST",
+        "/events/{event}/check-in/{host_partner}",
+        EDITORS,
+        {"present": "{registration}", "version": "{versions[event]}"},
+        unknown="/events/999999/check-in/{host_partner}",
+    ),
+]
+
+
 @dataclass
 class World:
     event: int
@@ -621,6 +683,8 @@ class World:
     users: dict
     versions: dict  # what edit forms carry (app.versioning), by the name of the object
     removed_session: int = 0  # the log entry of a session removed from `event`
+    host_person: int = 0  # of the host partner, not registered
+    registration: int = 0  # another of the host partner's people, registered for `event`
 
 
 def build_world() -> World:
@@ -676,6 +740,9 @@ def build_world() -> World:
     db.session.flush()
     remove_session(event, removed)
     db.session.commit()
+    person = create_person(tartu, "Anneli Säälik")
+    registration = register(event, tartu, create_person(tartu, "Mart Kask"))
+    db.session.commit()
     removal = db.session.scalar(
         select(ActivityEntry).where(
             ActivityEntry.object_kind == "session", ActivityEntry.action == "removed"
@@ -707,8 +774,11 @@ def build_world() -> World:
             "plan": version_of(plan),
             "action": version_of(action),
             "indicator": version_of(indicator),
+            "registration": version_of(registration),
         },
         removed_session=removal.id,
+        host_person=person.id,
+        registration=registration.id,
     )
 
 
