@@ -628,6 +628,18 @@ ROUTES += [
         unknown="/events/{event}/delegations/999999",
     ),
     Route(
+        "delegations.change",
+        "POST",
+        "/events/{event}/registrations/{registration}",
+        EDITORS,
+        {
+            "r{registration}-role": "observer",
+            "r{registration}-days": ["2026-03-05"],
+            "r{registration}-version": "{versions[registration]}",
+        },
+        unknown="/events/{event}/registrations/999999",
+    ),
+    Route(
         "delegations.remove",
         "POST",
         "/events/{event}/registrations/{registration}/remove",

@@ -26,6 +26,13 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Register"))
 
 
+class ChangeForm(FlaskForm):
+    role = StringField(_l("Role at the event"), validators=[Optional(), Length(max=120)])
+    days = MultiCheckboxField(_l("Days attending"), validate_choice=False)  # the service checks
+    version = VersionField()
+    submit = SubmitField(_l("Save"))
+
+
 class RemoveForm(FlaskForm):
     version = VersionField()
 

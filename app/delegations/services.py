@@ -174,6 +174,22 @@ def register(
     return registration
 
 
+def update(
+    registration: Registration,
+    *,
+    role: str,
+    days: Iterable[str | date],
+    seen_version: str | None = None,
+) -> Registration:
+    """A registration's role at the event and days attending."""
+    if seen_version is not None:
+        check_version(registration, seen_version)
+    registration.role = fits(one_line(role), 120, "role")
+    registration.days = _clean_days(registration.event, days)
+    db.session.flush()
+    return registration
+
+
 def _waiting(event: Event) -> list[Registration]:
     query = select(Registration).where(
         Registration.event_id == event.id, Registration.status == WAITING

@@ -14,7 +14,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth import permissions as can
 from app.db_types import utcnow
 from app.delegations import queries, services
-from app.delegations.forms import SOMEONE_NEW, CheckInForm, RegisterForm, RemoveForm, rules_form
+from app.delegations.forms import (
+    SOMEONE_NEW,
+    ChangeForm,
+    CheckInForm,
+    RegisterForm,
+    RemoveForm,
+    rules_form,
+)
 from app.delegations.models import Registration
 from app.enums import PersonKind, RegistrationStatus
 from app.errors import DomainError
@@ -123,19 +130,59 @@ def _delegation_page(event: Event, partner: Partner, form: RegisterForm, status:
         partner=partner,
         form=form,
         registrations=rows,
-        remove_form=RemoveForm(formdata=None),
+        change_forms={r.id: _change_form(event, r) for r in rows},
         limit=services.limits_of(event).get(partner.id),
         policy=policy,
         deadline_passed=services.deadline_passed(event),
     ), status
 
 
-@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/remove")
-def remove(event_id: int, registration_id: int):
-    event = _event_or_404(event_id)
+def _registration_or_404(event: Event, registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
+    return registration
+
+
+@bp.post("/events/<int:event_id>/registrations/<int:registration_id>")
+def change(event_id: int, registration_id: int):
+    event = _event_or_404(event_id)
+    registration = _registration_or_404(event, registration_id)
+    can.require(_may_register(event, registration.partner_id))
+    form = ChangeForm(prefix=f"r{registration.id}")
+    back = url_for(".partner_delegation", event_id=event.id, partner_id=registration.partner_id)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
+    name = registration.person.display_name
+    try:
+        services.update(
+            registration,
+            role=form.role.data or "",
+            days=form.days.data or [],
+            seen_version=form.version.data or "",
+        )
+        db.session.commit()
+        flash(_("%(name)s: saved.", name=name))
+    except (DomainError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(refusal(exc, registration, form.version.data, form=False).message, "error")
+    return redirect(back)
+
+
+def _change_form(event: Event, registration: Registration) -> ChangeForm:
+    form = ChangeForm(formdata=None, prefix=f"r{registration.id}")
+    form.role.data = registration.role
+    form.days.choices = [(d.isoformat(), format_date(d)) for d in services.event_days(event)]
+    form.days.data = list(registration.days or [])
+    form.version.data = version_of(registration)
+    return form
+
+
+@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/remove")
+def remove(event_id: int, registration_id: int):
+    event = _event_or_404(event_id)
+    registration = _registration_or_404(event, registration_id)
     can.require(_may_register(event, registration.partner_id))
     form = RemoveForm()
     if not form.validate_on_submit():

@@ -10,6 +10,7 @@ from app.delegations.models import RegistrationPolicy
 from app.errors import DomainError
 from app.extensions import db
 from app.partners.models import Person
+from app.versioning import version_of
 from tests.delegations.conftest import registrations, sign_in
 
 
@@ -138,8 +139,6 @@ def test_removing_asks_first_and_frees_the_place(world, client):
     sign_in(client, world.users["tartu"])
     page = client.get(url(world, world.tartu)).text
     assert 'data-confirm="Remove Anneli Säälik from the delegation?"' in page
-    from app.versioning import version_of
-
     response = client.post(
         f"/events/{world.visit.id}/registrations/{registration.id}/remove",
         data={"version": version_of(registration)},
@@ -190,3 +189,31 @@ def test_the_delegation_screens_speak_the_readers_language(world, client):
     assert "Delegatsioon: Tartu" in page and "Registreeri inimene" in page
     event_page = client.get(f"/events/{world.visit.id}?lang=sv").text
     assert "Delegationer" in event_page and "Anmäl personer" in event_page
+
+
+def test_changing_a_registrations_role_and_days(world, client):
+    row = services.register(world.visit, world.tartu, world.people["mart"], role="observer")
+    db.session.commit()
+    sign_in(client, world.users["tartu"])
+    page = client.get(url(world, world.tartu)).text
+    assert f'name="r{row.id}-role"' in page and 'value="observer"' in page
+    change = f"/events/{world.visit.id}/registrations/{row.id}"
+    seen = version_of(row)
+    data = {
+        f"r{row.id}-role": "speaker",
+        f"r{row.id}-days": ["2026-03-06"],
+        f"r{row.id}-version": seen,
+    }
+    assert client.post(change, data=data).status_code == 302
+    (stored,) = registrations()
+    assert (stored.role, stored.days) == ("speaker", ["2026-03-06"])
+    stale = client.post(change, data={**data, f"r{row.id}-role": "chair"})
+    assert "Someone else changed" in client.get(stale.location).text
+    fresh = {**data, f"r{row.id}-days": ["2026-03-09"], f"r{row.id}-version": version_of(stored)}
+    client.post(change, data=fresh)
+    assert (
+        "9 Mar 2026 is not one of the event&#39;s days." in client.get(url(world, world.tartu)).text
+    )
+    assert registrations()[0].days == ["2026-03-06"]
+    sign_in(client, world.users["genoa"])
+    assert client.post(change, data=fresh).status_code == 403
