@@ -47,7 +47,7 @@ class RulesForm(FlaskForm):
     submit = SubmitField(_l("Save the rules"))
 
 
-def rules_form(partners, formdata=None, **data) -> RulesForm:
+def rules_form(partners, **data) -> RulesForm:
     """The rules form with one capacity field per partner taking part (`limit_<id>`)."""
 
     class WithLimits(RulesForm):
@@ -59,7 +59,7 @@ def rules_form(partners, formdata=None, **data) -> RulesForm:
             f"limit_{partner.id}",
             IntegerField(partner.city, validators=[Optional(), NumberRange(min=1, max=10_000)]),
         )
-    return WithLimits(formdata=formdata, **data) if formdata is not None else WithLimits(**data)
+    return WithLimits(**data)
 
 
 class CheckInForm(FlaskForm):

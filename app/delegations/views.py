@@ -213,7 +213,8 @@ def rules(event_id: int):
     limits = services.limits_of(event)
     partners = list(event.participants)
     if request.method == "GET":
-        form = rules_form(partners, formdata=None, version=version_of(policy) if policy else "")
+        form = rules_form(partners, formdata=None)
+        form.version.data = version_of(policy) if policy else ""
         _fill_rules(form, event, policy, limits)
     else:
         form = rules_form(partners)
