@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from app.activity.models import ActivityEntry
 from app.auth.models import User
+from app.delegations.services import register
 from app.events.models import EventSession
 from app.events.services import remove_session
 from app.extensions import db
@@ -675,6 +676,78 @@ ROUTES += [
 ]
 
 
+# Delegations: each partner's editors register their own delegation (coordinators anyone's),
+# coordinators set the rules, whoever records a partner's attendance checks it in.
+ROUTES += [
+    Route(
+        "delegations.partner_delegation",
+        "GET",
+        "/events/{event}/delegations/{host_partner}",
+        EDITORS,
+        unknown="/events/999999/delegations/{host_partner}",
+    ),
+    Route(
+        "delegations.partner_delegation",
+        "GET",
+        "/events/{event}/delegations/{other_partner}",
+        {COORD, OTHER},
+        unknown="/events/{event}/delegations/{third_partner}",  # not taking part
+    ),
+    Route(
+        "delegations.partner_delegation",
+        "POST",
+        "/events/{event}/delegations/{host_partner}",
+        EDITORS,
+        {"person": "{host_person}", "kind": "staff", "role": "speaker"},
+        unknown="/events/{event}/delegations/999999",
+    ),
+    Route(
+        "delegations.change",
+        "POST",
+        "/events/{event}/registrations/{registration}",
+        EDITORS,
+        {
+            "r{registration}-role": "observer",
+            "r{registration}-days": ["2026-03-05"],
+            "r{registration}-version": "{versions[registration]}",
+        },
+        unknown="/events/{event}/registrations/999999",
+    ),
+    Route(
+        "delegations.remove",
+        "POST",
+        "/events/{event}/registrations/{registration}/remove",
+        EDITORS,
+        {"version": "{versions[registration]}"},
+        unknown="/events/{event}/registrations/999999/remove",
+    ),
+    Route("delegations.rules", "GET", "/events/{event}/registration-rules", {COORD}),
+    Route(
+        "delegations.rules",
+        "POST",
+        "/events/{event}/registration-rules",
+        {COORD},
+        {"capacity": "5", "limit_{host_partner}": "2"},
+        unknown="/events/999999/registration-rules",
+    ),
+    Route(
+        "delegations.check_in",
+        "GET",
+        "/events/{event}/check-in/{other_partner}",
+        EDITORS | {OTHER},
+        unknown="/events/{event}/check-in/999999",
+    ),
+    Route(
+        "delegations.check_in",
+        "POST",
+        "/events/{event}/check-in/{host_partner}",
+        EDITORS,
+        {"present": "{registration}", "version": "{versions[event]}"},
+        unknown="/events/999999/check-in/{host_partner}",
+    ),
+]
+
+
 @dataclass
 class World:
     event: int
@@ -697,6 +770,8 @@ class World:
     versions: dict  # what edit forms carry (app.versioning), by the name of the object
     removed_session: int = 0  # the log entry of a session removed from `event`
     person: int = 0  # a staff member of the host partner, with an e-mail address
+    host_person: int = 0  # of the host partner, not registered
+    registration: int = 0  # another of the host partner's people, registered for `event`
 
 
 def build_world() -> World:
@@ -753,6 +828,9 @@ def build_world() -> World:
     db.session.flush()
     remove_session(event, removed)
     db.session.commit()
+    host_person = create_person(tartu, "Anneli Säälik")
+    registration = register(event, tartu, create_person(tartu, "Mart Kask"))
+    db.session.commit()
     removal = db.session.scalar(
         select(ActivityEntry).where(
             ActivityEntry.object_kind == "session", ActivityEntry.action == "removed"
@@ -785,9 +863,12 @@ def build_world() -> World:
             "action": version_of(action),
             "indicator": version_of(indicator),
             "person": version_of(person),
+            "registration": version_of(registration),
         },
         removed_session=removal.id,
         person=person.id,
+        host_person=host_person.id,
+        registration=registration.id,
     )
 
 

@@ -1,15 +1,19 @@
-"""`flask --app wsgi events add ...`: schedule an event from the command line."""
+"""`flask --app wsgi events add|register ...`: schedule an event, register a person."""
 
 from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
-from app.enums import EventKind
+from app.delegations import services as delegations
+from app.enums import EventKind, RegistrationStatus
 from app.errors import DomainError
 from app.events import services
+from app.events.models import Event
 from app.extensions import db
 from app.formatting import format_local
+from app.partners.models import Person
 from app.partners.services import require_project
 from app.timezones import FOLDS, RepeatedTime, choose_fold
 
@@ -79,3 +83,40 @@ def _chosen(when: datetime | date, zone_name: str, fold: str | None) -> datetime
         return choose_fold(when, zone_name, fold)
     except RepeatedTime as exc:
         raise DomainError(f"{exc.message} Pass --fold earlier or --fold later.") from None
+
+
+@events_cli.command("register")
+@click.argument("event_id", type=int)
+@click.option("--email", required=True, help="The person's address in the directory.")
+@click.option("--role", default="", help="Role at the event, e.g. speaker.")
+@click.option("--day", "days", multiple=True, help="A day attending, YYYY-MM-DD (repeat).")
+def register(event_id, email, role, days) -> None:
+    """Register a person of the directory, found by e-mail, in their partner's delegation."""
+    try:
+        event = db.session.get(Event, event_id)
+        if event is None:
+            raise DomainError(f"No event {event_id}.")
+        person = _person_by_email(email)
+        registration = delegations.register(
+            event, person.partner, person, role=role, days=list(days)
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    state = (
+        "registered"
+        if registration.status == RegistrationStatus.REGISTERED
+        else "on the waiting list (the delegation or the event is full)"
+    )
+    click.echo(f"{person.name} ({person.partner.city}) is {state} for {event.display_title}.")
+
+
+def _person_by_email(email: str) -> Person:
+    address = (email or "").strip()
+    person = db.session.scalar(select(Person).where(func.lower(Person.email) == address.lower()))
+    if person is None:
+        raise DomainError(f"No one in the directory has the address {address}.")
+    if person.is_erased:
+        raise DomainError("That person was erased from the directory.")
+    return person

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from app.enums import EventFormat, EventKind, EventStatus
+from app.enums import AttendanceSource, EventFormat, EventKind, EventStatus
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
@@ -784,13 +784,29 @@ def set_attendance(
     stakeholders: int,
     *,
     seen_version: str | None = None,
+    source: str = AttendanceSource.HEAD_COUNT.value,
 ) -> Attendance:
     """How many of a partner's staff and local stakeholders took part.
+
+    `source` says where the figures come from: a head count typed by hand, or the people
+    checked in (app.delegations.services.check_in). Once a partner's figures come from
+    check-in, a typed head count is refused: the check-in is what to change.
 
     Saved with `save_pair`, so simultaneous saves for the same partner never collide on the
     row's key; the event row is touched too, so its version refuses all but one of them.
     """
     check_fresh(event, seen_version)
+    typed = source == AttendanceSource.HEAD_COUNT
+    current = db.session.get(Attendance, (event.id, partner.id)) if event.id else None
+    if typed and current is not None and current.source == AttendanceSource.CHECK_IN:
+        raise DomainError(
+            _(
+                "The attendance of %(partner)s is counted from check-in; "
+                "change who is checked in instead.",
+                partner=partner.city,
+            ),
+            "staff_count",
+        )
     for value, name in ((staff, "staff_count"), (stakeholders, "stakeholder_count")):
         if value is None or value < 0:
             raise DomainError(_("Give a number of people, 0 or more."), name)
@@ -802,7 +818,7 @@ def set_attendance(
     row = save_pair(
         Attendance,
         {"event_id": event.id, "partner_id": partner.id},
-        {"staff_count": staff, "stakeholder_count": stakeholders},
+        {"staff_count": staff, "stakeholder_count": stakeholders, "source": source},
     )
     _touch(event)
     db.session.expire(event, ["attendance"])

@@ -29,6 +29,7 @@ from app.auth.permissions import (
     is_signed_in,
     require,
 )
+from app.delegations.queries import sheet_rows
 from app.errors import DomainError, UnknownPeriod
 from app.events.models import Event
 from app.extensions import db
@@ -44,7 +45,7 @@ from app.outcomes.forms import (
     OutcomeForm,
 )
 from app.outcomes.models import Action, ActionGroup, Attachment, Indicator
-from app.partners.models import Partner, Person
+from app.partners.models import Partner
 from app.practices.forms import options
 from app.practices.models import GoodPractice
 from app.practices.queries import practice_choices
@@ -491,17 +492,13 @@ def attendance_sheet(event_id: int):
     partners = {p.id: p for p in event.participants}
     partners.setdefault(event.host_partner_id, event.host)
     ordered = sorted(partners.values(), key=lambda p: (p.id != event.host_partner_id, p.code))
-    people = db.session.scalars(
-        select(Person).where(Person.partner_id.in_(list(partners))).order_by(Person.name)
-    ).all()
-    by_partner: dict[int, list] = {p.id: [] for p in ordered}
-    for person in people:
-        by_partner[person.partner_id].append(person)
+    named = sheet_rows(event, [p.id for p in ordered])
     html = render_template(
         "outcomes/attendance_sheet.html",
         event=event,
         partners=ordered,
-        people=by_partner,
+        people=named.rows,
+        registered=named.registered,
         blank_rows=3,
         page_counter=page_counter_css(),
     )
