@@ -42,6 +42,17 @@ class Config:
     # Behind N reverse proxies, trust N X-Forwarded-For/-Proto hops for the client address
     # (throttling and the log key on it); 0 when the app is reached directly.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    # Invitations and updates by e-mail (app/mail). Without MAIL_SERVER, `mail deliver` writes
+    # each message to the log and /outbox shows it: development needs no mail server.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")  # STARTTLS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    # From: of every message and ORGANIZER of every invitation (the coordinator's address).
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "coordinator@localhost")
+    # Changes to one event within this many seconds make one message per person; 0: at once.
+    MAIL_BATCH_SECONDS = int(os.environ.get("MAIL_BATCH_SECONDS", "300"))
 
 
 class TestConfig(Config):
@@ -50,3 +61,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None  # tests that use Redis say so
+    MAIL_SERVER = None  # tests that send through SMTP start their own server
+    MAIL_BATCH_SECONDS = 0
+    MAIL_DEFAULT_SENDER = "coordinator@better.example"

@@ -24,12 +24,16 @@ from sqlalchemy import select
 
 from app.activity.models import ActivityEntry
 from app.auth.models import User
+from app.delegations.models import Registration
 from app.delegations.services import register
 from app.events.models import EventSession
 from app.events.services import remove_session
 from app.extensions import db
+from app.mail.messages import unsubscribe_token
+from app.mail.models import OutboxMessage
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outcome
 from app.outcomes.services import attachment_path, store_attachment
+from app.partners.models import Person
 from app.people.services import create_person
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
@@ -599,6 +603,20 @@ ROUTES += [
         EDITORS,
         unknown="/activity/999999/restore",
     ),
+    # Mail: the outbox for coordinators; the unsubscribe link for whoever holds it (its
+    # signed token is the authority, also for the one-click POST of mail clients).
+    Route("mail.outbox", "GET", "/outbox", {COORD}),
+    Route("mail.outbox", "GET", "/outbox?status=nonsense", {COORD}),
+    Route("mail.message", "GET", "/outbox/{outbox_message}", {COORD}, unknown="/outbox/999999"),
+    Route(
+        "mail.attachment",
+        "GET",
+        "/outbox/{outbox_message}.ics",
+        {COORD},
+        unknown="/outbox/999999.ics",
+    ),
+    Route("mail.unsubscribe", "GET", "/mail/unsubscribe/{unsubscribe_token}", EVERYONE),
+    Route("mail.unsubscribe", "POST", "/mail/unsubscribe/{unsubscribe_token}", EVERYONE),
 ]
 
 
@@ -773,6 +791,9 @@ class World:
     host_person: int = 0  # of the host partner, not registered
     registration: int = 0  # another of the host partner's people, registered for `event`
 
+    outbox_message: int = 0  # the invitation of a Tartu contact person to `event`
+    unsubscribe_token: str = ""  # that person's unsubscribe link
+
 
 def build_world() -> World:
     """Tartu hosts an event Genoa visits; one editor of each, a coordinator, a funder.
@@ -836,7 +857,14 @@ def build_world() -> World:
             ActivityEntry.object_kind == "session", ActivityEntry.action == "removed"
         )
     )
+    contact = Person(partner=tartu, name="Kadri", email="kadri@example.org", is_contact=True)
+    db.session.add(contact)
+    db.session.add(Registration(event=event, person=contact, partner=tartu))
+    db.session.commit()
+    outbox_message = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
     return World(
+        outbox_message=outbox_message,
+        unsubscribe_token=unsubscribe_token(contact.id),
         event=event.id,
         internal=internal.id,
         session=event.sessions[0].id,

@@ -224,3 +224,10 @@ def can_read_outbox(user=None) -> bool:
     """The messages written to the outbox (development, and checking what was sent):
     coordinators."""
     return is_coordinator(user)
+
+
+def can_receive_meeting_link(registered: bool) -> bool:
+    """An online event's meeting link in an e-mail: the people registered for the event (its
+    participants, at their own address); a contact person who is not coming is told it is
+    for participants."""
+    return registered

@@ -248,6 +248,11 @@ class Entry:
     related_to: str = ""  # a session's entry names its event's entry (RELATED-TO, parent)
 
 
+def entry_uid(event_id: int, domain: str | None = None) -> str:
+    """The UID of an event's own entry, in every feed and every invitation by e-mail."""
+    return f"event-{event_id}@{domain or site_domain()}"
+
+
 def display_title(kind: str, number: int | None, title: str) -> str:
     """Same words as Event.display_title, from a row."""
     return kind_title(kind, number, title)
@@ -455,7 +460,7 @@ def _entries_for(
         start, end = first, last + timedelta(days=1)
     else:
         start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
-    event_uid = f"event-{row.id}@{domain}"
+    event_uid = entry_uid(row.id, domain)
     entries = [
         Entry(
             uid=event_uid,
