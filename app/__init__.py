@@ -33,6 +33,7 @@ def create_app(config: object | str | None = None) -> Flask:
     from app import error_pages, i18n, input_rules, schema, template_helpers, versioning
     from app.activity import tracking
     from app.auth import sign_ins
+    from app.demo import provenance
     from app.mail import outbox
 
     input_rules.init_app(app)  # before the blueprints: their routes use its bounded `int`
@@ -43,6 +44,7 @@ def create_app(config: object | str | None = None) -> Flask:
     versioning.init_app(app)
     tracking.init_app(app)
     outbox.init_app(app)  # messages written in the transaction of the change
+    provenance.init_app(app)
     security_headers.init_app(app)
     sign_ins.init_app(app)  # after schema: its check reads the sign_in table
     _register_blueprints(app)
@@ -57,6 +59,7 @@ def _import_models() -> None:
     from app.auth import sign_ins as _sign_ins  # noqa: F401
     from app.auth import throttle as _throttle  # noqa: F401
     from app.delegations import models as _delegations  # noqa: F401
+    from app.demo import models as _demo  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401

@@ -22,7 +22,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import get_timezone_name
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 
 DEFAULT_LANGUAGE = "en"
@@ -174,6 +174,8 @@ def format_date_span(first: date, last: date, lang: str | None = None) -> str:
     first, last = _day(first), _day(last)
     if first == last:
         return format_date(first, lang)
+    if is_whole_month(first, last):  # a plan known only to the month: "March 2020"
+        return format_month(first, lang)
     field = "y" if first.year != last.year else "M" if first.month != last.month else "d"
     if lang == DEFAULT_LANGUAGE:
         start_pattern, end_pattern = ENGLISH_SPANS[field]
@@ -183,6 +185,10 @@ def format_date_span(first: date, last: date, lang: str | None = None) -> str:
     return _babel_date(first, start_pattern, locale=locale) + _babel_date(
         last, end_pattern, locale=locale
     )
+
+
+def is_whole_month(first: date, last: date) -> bool:
+    return first.day == 1 and (last + timedelta(days=1)).day == 1 and first.month == last.month
 
 
 def _span_patterns(lang: str, field: str) -> tuple[str, str]:
@@ -238,3 +244,9 @@ def format_quantity(value: int | float | Decimal, lang: str | None = None) -> st
     lang = language(lang)
     pattern = "#,##0" if float(value) == round(float(value)) else "#,##0.00"
     return format_decimal(value, pattern, locale=_locale(lang))
+
+
+def format_money(amount: Decimal, currency: str, lang: str | None = None) -> str:
+    """An amount with its currency, as the language writes it: '€50.00', '50,00 €'."""
+    lang = language(lang)
+    return format_currency(amount, currency, locale=_locale(lang))

@@ -34,7 +34,7 @@ def create(email: str, role: str, partner_code: str | None, password_stdin: bool
 
 DEMO_ACCOUNTS = [
     # email, role, partner code
-    ("coordinator@better.example", "coordinator", "P1"),
+    ("coordinator@better.example", "coordinator", "GEN"),
     ("tartu@better.example", "partner", "P4"),
     ("funder@better.example", "funder", None),
 ]

@@ -238,6 +238,17 @@ def _original_when(event: Event) -> str:
 # --- Creating and editing
 
 
+def _venue_choice(venue: Venue) -> str:
+    # Translators: a venue in the list, with how many people it seats.
+    label = (
+        _("%(venue)s (seats %(capacity)d)", venue=str(venue), capacity=venue.capacity)
+        if venue.capacity
+        else str(venue)
+    )
+    price = venue.price_words
+    return f"{label}, {price}" if price else label
+
+
 def _event_form_choices(form: EventForm, project, event: Event | None = None) -> list[Partner]:
     partners = partners_of(project)
     # Offered: the hosts this user may choose. Accepted on POST: any partner, so that a host
@@ -251,16 +262,7 @@ def _event_form_choices(form: EventForm, project, event: Event | None = None) ->
     form.participants.choices = [(p.id, p.city) for p in partners]
     form.timezone.choices = [("", _("The host partner's zone"))] + form.timezone.choices
     venues = db.session.scalars(select(Venue).order_by(Venue.city, Venue.name))
-    form.venue.choices = [(0, _("No venue"))] + [
-        (
-            v.id,
-            # Translators: a venue in the list, with how many people it seats.
-            _("%(venue)s (seats %(capacity)d)", venue=str(v), capacity=v.capacity)
-            if v.capacity
-            else str(v),
-        )
-        for v in venues
-    ]
+    form.venue.choices = [(0, _("No venue"))] + [(v.id, _venue_choice(v)) for v in venues]
     return partners
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from app.activity import security
 from app.auth.models import User, new_feed_token
 from app.auth.permissions import can_see_meeting_link
+from app.demo.provenance import assumed_reasons
 from app.enums import EventFormat, EventKind, EventStatus, PracticeRole
 from app.errors import DomainError
 from app.events.models import kind_title, meeting_link
@@ -35,7 +36,14 @@ from app.extensions import db
 from app.feeds import queries
 from app.feeds.queries import Scope
 from app.feeds.vtimezone import vtimezone
-from app.formatting import DEFAULT_LANGUAGE, format_date, format_local, format_time
+from app.formatting import (
+    DEFAULT_LANGUAGE,
+    format_date,
+    format_local,
+    format_month,
+    format_time,
+    is_whole_month,
+)
 from app.partners.models import Partner, Project
 
 PRODID = "-//Interreg partnership programme//Calendar feeds 1.0//EN"
@@ -301,6 +309,8 @@ def _span_words(start, end, all_day, zone_name, lang: str = DEFAULT_LANGUAGE) ->
         first, last = _days(start, end, True, tz)
         if first == last:
             return format_date(first, lang)
+        if is_whole_month(first, last):  # a plan known only to the month: "March 2020"
+            return format_month(first, lang)
         # Translators: a span of days in a feed: "16 Jun 2020 to 18 Jun 2020"
         return _(
             "%(first)s to %(last)s", first=format_date(first, lang), last=format_date(last, lang)
@@ -335,6 +345,8 @@ def _build_entries(spec: FeedSpec) -> list[Entry]:
     sessions = _group(queries.sessions(scope), 1)
     experts = _group(queries.experts(scope))
     practices = _group(queries.practices(scope))
+    # What the demo's documents do not say, so that no calendar shows it as a fact.
+    assumed = assumed_reasons(("event", "event_session"))
     domain, base = site_domain(), site_url()
     entries: list[Entry] = []
     for row in rows:
@@ -349,6 +361,7 @@ def _build_entries(spec: FeedSpec) -> list[Entry]:
                 base,
                 spec.meeting_links,
                 spec.lang,
+                assumed,
             )
         )
     return entries
@@ -359,8 +372,13 @@ def _cancelled(summary: str, cancelled: bool) -> str:
     return _("Cancelled: %(title)s", title=summary) if cancelled else summary
 
 
+def _assumed_words(reasons: list[str]) -> list[str]:
+    # Translators: in a calendar entry's description, before why the demo assumed a value.
+    return [_("Assumed for the demo: %(reasons)s", reasons=" ".join(reasons))] if reasons else []
+
+
 def _entries_for(
-    row, participants, sessions, experts, practices, domain, base, meeting_links, lang
+    row, participants, sessions, experts, practices, domain, base, meeting_links, lang, assumed
 ) -> list[Entry]:
     tz = ZoneInfo(row.timezone)
     title = display_title(row.kind, row.number, row.title)
@@ -387,6 +405,7 @@ def _entries_for(
         about.append(_("This event is cancelled."))
     if row.description:
         about.append(row.description.strip())
+    about.extend(_assumed_words(assumed.get(("event", str(row.id)), [])))
     when = _span_words(row.starts_at, row.ends_at, row.all_day, row.timezone, lang)
     about.append(_("When: %(when)s", when=when))
     about.append(_("Where: %(place)s", place=where))
@@ -483,6 +502,7 @@ def _entries_for(
         ]
         if session.description:
             lines.append(session.description.strip())
+        lines.extend(_assumed_words(assumed.get(("event_session", str(session.id)), [])))
         found = experts.get(session.id, ())
         names = ", ".join(e[1] for e in found)
         if names:

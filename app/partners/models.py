@@ -13,7 +13,7 @@ from app.db_types import UTCDateTime
 from app.enums import PersonKind, one_of
 from app.errors import DomainError, UnknownPeriod
 from app.extensions import db
-from app.formatting import format_long_date
+from app.formatting import format_long_date, format_money
 from app.partners.periods import ReportingPeriod, add_months
 from app.timezones import zone
 
@@ -216,10 +216,24 @@ class Venue(db.Model):
     area_m2: Mapped[int | None]
     bookable_hours: Mapped[str] = mapped_column(String(120), default="")
     price_per_hour: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Booking sites often give the lowest rate ("from €50.00 per hour"), not the rate.
+    price_is_minimum: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+    @property
+    def price_words(self) -> str:
+        """'from €50.00 per hour' (the lowest rate), '€50.00 per hour', or ''."""
+        if self.price_per_hour is None:
+            return ""
+        price = format_money(self.price_per_hour, self.currency)
+        if self.price_is_minimum:
+            # Translators: a venue's lowest hourly rate, "from €50.00 per hour".
+            return _("from %(price)s per hour", price=price)
+        # Translators: a venue's hourly rate, "€50.00 per hour".
+        return _("%(price)s per hour", price=price)
 
 
 class SemesterPlan(db.Model):

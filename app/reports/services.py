@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.demo.provenance import assumed_reasons
 from app.enums import (
     ActionStatus,
     EventKind,
@@ -136,6 +137,8 @@ class SemesterReport:
     next_plans: list[SemesterPlan]
     months: list[date] = field(default_factory=list)
     events_by_kind_month: dict[str, list[int]] = field(default_factory=dict)
+    # (table, key) -> why the demo assumed it: the report never shows it as recorded.
+    assumed: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -144,6 +147,14 @@ class SemesterReport:
             acronym=self.project.acronym,
             number=self.period.number,
         )
+
+    @property
+    def indicator_reasons(self) -> list[str]:
+        """Why the indicators were assumed, each reason once (the table marks each row)."""
+        reasons = [
+            self.assumed.get(("indicator", str(row.indicator.id)), []) for row in self.indicators
+        ]
+        return list(dict.fromkeys(reason for found in reasons for reason in found))
 
     @property
     def lead_partner(self) -> Partner | None:
@@ -181,6 +192,10 @@ class SemesterReport:
             for entry in entries
             if entry.in_semester == what
         )
+
+
+#: The objects the report shows whose assumed facts it marks.
+REPORTED_KINDS = ("event", "event_session", "outcome", "action", "transfer", "indicator")
 
 
 def build_report(project: Project, number: int, today: date | None = None) -> SemesterReport:
@@ -266,6 +281,7 @@ def build_report(project: Project, number: int, today: date | None = None) -> Se
         events_by_kind_month={
             k.value: by_kind_month[k.value] for k in EventKind if k.value in by_kind_month
         },
+        assumed=assumed_reasons(REPORTED_KINDS),
     )
 
 

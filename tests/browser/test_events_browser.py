@@ -18,7 +18,7 @@ def _partner(code: str) -> Partner:
 
 @pytest.fixture
 def accounts(demo):
-    factories.user("coord@example.org", "coordinator", _partner("P1"))
+    factories.user("coord@example.org", "coordinator", _partner("GEN"))
     factories.user("tartu@example.org", "partner", _partner("P4"))
     factories.user("funder@example.org", "funder")
     return demo
@@ -35,7 +35,7 @@ def test_coordinator_schedules_and_postpones_a_study_visit_partner_follows(accou
     _no_serious_violations(page, "events-new")
     page.get_by_label("Kind").select_option(label="Study visit")
     page.get_by_label("Title").fill("Open data in Genoa")
-    page.get_by_label("Host partner").select_option(label="Genoa (P1)")
+    page.get_by_label("Host partner").select_option(label="Genoa (GEN)")
     visitors = page.get_by_role("group", name="Visiting partners")
     visitors.get_by_label("Tartu").check()
     visitors.get_by_label("Gävle").check()
@@ -85,7 +85,7 @@ def test_coordinator_schedules_and_postpones_a_study_visit_partner_follows(accou
     event = db.session.scalar(select(Event).where(Event.title == "Open data in Genoa"))
     # Created at 1; postponing and adding a session are each a change calendars see.
     assert event.status == "postponed" and event.revision == 3
-    assert [p.code for p in event.participants] == ["P1", "P3", "P4"]
+    assert [p.code for p in event.participants] == ["GEN", "P3", "P4"]
 
     for path, name in (
         ("/events", "events-list"),
@@ -111,7 +111,7 @@ def test_coordinator_schedules_and_postpones_a_study_visit_partner_follows(accou
 
 
 def test_anonymous_visitor_does_not_see_an_internal_event(accounts, page):
-    project = _partner("P1").project
+    project = _partner("GEN").project
     internal = factories.event(
         project,
         _partner("P4"),

@@ -19,9 +19,9 @@ def _partner(code: str) -> Partner:
 
 @pytest.fixture
 def future_event(demo):
-    factories.user("coord@example.org", "coordinator", _partner("P1"))
+    factories.user("coord@example.org", "coordinator", _partner("GEN"))
     event = factories.event(
-        _partner("P1").project,
+        _partner("GEN").project,
         _partner("P4"),
         datetime(2031, 5, 10, 9),
         datetime(2031, 5, 10, 17),

@@ -127,10 +127,10 @@ def test_cli_refuses_end_before_start(demo, runner):
             "--end",
             "2026-03-05 16:00",
             "--with",
-            "P1",
+            "GEN",
         ]
     )
     assert ok.exit_code == 0, ok.output
     event = db.session.scalars(select(Event).where(Event.title == "Visit")).one()
     assert event.starts_at == datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
-    assert sorted(p.code for p in event.participants) == ["P1", "P4"]
+    assert sorted(p.code for p in event.participants) == ["GEN", "P4"]

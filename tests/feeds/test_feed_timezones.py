@@ -143,7 +143,9 @@ def test_demo_thematic_event_3_sessions_are_0830_to_1000_utc_in_both_parsers(dem
     (event_span,) = (span for uid, span in thematic.items() if uid.startswith("event-"))
     assert event_span[0] <= sessions[0][0] and sessions[-1][1] <= event_span[1]
     # All-day study visits are dates, the day after the last day as the end.
-    visit = next(e for e in entries.values() if e["summary"].startswith("Study visit: Genoa"))
+    visit = next(
+        e for e in entries.values() if e["summary"].startswith("Study visit: Digital services")
+    )
     assert (visit["start"], visit["end"]) == (date(2021, 7, 17), date(2021, 7, 18))
 
 
@@ -227,7 +229,7 @@ def test_every_demo_feed_reads_alike_in_both_parsers(demo, client):
 
     user = factories.user("coordinator@example.org")
     urls = ["/calendar.ics", f"/calendar/private/{user.feed_token}.ics"]
-    urls += [f"/calendar.ics?partner={code}" for code in ("P1", "P2", "P3", "P4", "NYI")]
+    urls += [f"/calendar.ics?partner={code}" for code in ("GEN", "P2", "P3", "P4", "NYI")]
     urls += [f"/events/{event_id}.ics" for event_id in db.session.scalars(select(Event.id))]
     for url in urls:
         response = client.get(url)

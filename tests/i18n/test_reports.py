@@ -96,7 +96,7 @@ def test_hungarian_dates_and_sentences_follow_the_language(semester_2):
     content = pdf_text(semester_2["hu"])
     summary = "A projekt (BETTER) 2. féléve 2020. február 1. és 2020. július 31. között tart"
     assert summary in content
-    assert "Elhalasztva: eredetileg 2020. március 1–31." in content
+    assert "Elhalasztva: eredetileg 2020. március (helyszín: Birmingham" in content
     assert "új időpont: 2020. június 16–18., online." in content
     assert "2020. febr." in content  # the chart's months
 
@@ -105,7 +105,7 @@ def test_estonian_summary_sentence_and_change_note(semester_2):
     content = pdf_text(semester_2["et"])
     summary = "Projekti BETTER 2. poolaasta hõlmab ajavahemikku 1. veebruar 2020 – 31. juuli 2020"
     assert summary in content
-    assert "Edasi lükatud: algselt 1.–31. märts 2020" in content
+    assert "Edasi lükatud: algselt märts 2020" in content
 
 
 def test_cli_writes_the_report_in_italian(demo, runner, tmp_path, monkeypatch):
