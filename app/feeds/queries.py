@@ -129,7 +129,7 @@ def experts(scope: Scope) -> list:
     """Names and cities only: contact columns are never selected."""
     session_ids = select(EventSession.id).where(EventSession.event_id.in_(event_ids(scope)))
     return db.session.execute(
-        select(session_expert.c.session_id, Person.name, Partner.city)
+        select(session_expert.c.session_id, Person.name, Partner.city, Person.erased_at)
         .join(Person, Person.id == session_expert.c.person_id)
         .join(Partner, Partner.id == Person.partner_id)
         .where(session_expert.c.session_id.in_(session_ids))

@@ -322,6 +322,12 @@ def _span_words(start, end, all_day, zone_name, lang: str = DEFAULT_LANGUAGE) ->
     return _("%(first)s to %(last)s", first=since, last=until) + f" ({zone_name})"
 
 
+def _expert_name(row) -> str:
+    """An expert's name as the feed's reader gets it; an erased person is "former
+    participant", in the feed's language."""
+    return _("former participant") if row[3] is not None else row[1]
+
+
 def _group(rows: Iterable, key_index: int = 0) -> dict:
     grouped: dict = {}
     for row in rows:
@@ -437,7 +443,7 @@ def _entries_for(
     agenda = []
     for number, session in enumerate(sessions, start=1):
         found = experts.get(session.id, ())
-        names = ", ".join(f"{e[1]} ({e[2]})" for e in found)
+        names = ", ".join(f"{_expert_name(e)} ({e[2]})" for e in found)
         when = _span_words(session.starts_at, session.ends_at, False, row.timezone, lang)
         if names:
             # Translators: one line of an event's agenda in a feed: "1. 16 Jun 2020, 09:30–11:00
@@ -504,7 +510,7 @@ def _entries_for(
             lines.append(session.description.strip())
         lines.extend(_assumed_words(assumed.get(("event_session", str(session.id)), [])))
         found = experts.get(session.id, ())
-        names = ", ".join(e[1] for e in found)
+        names = ", ".join(_expert_name(e) for e in found)
         if names:
             lines.append(
                 ngettext("Expert: %(names)s", "Expert: %(names)s", len(found), names=names)
