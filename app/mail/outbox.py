@@ -46,6 +46,8 @@ class Intent:
     person_id: int | None = None
     old: dict = field(default_factory=dict)  # the event before the change
     erased: bool = False
+    joined: list[int] = field(default_factory=list)  # partners now taking part
+    left: list[int] = field(default_factory=list)  # partners no longer taking part
 
 
 # --- Before the flush: what is changing ------------------------------------------------
@@ -80,6 +82,19 @@ def _event_intent(item: Event) -> Intent | None:
     if differs == {"status"} and new["status"] == EventStatus.HELD:
         return None
     return Intent("changed", event=item, old=old)
+
+
+def _partners_intent(item: Event) -> Intent | None:
+    """Partners added to or taken off the event: their contact people get the entry, or
+    lose it."""
+    history = attributes.get_history(item, "participants")
+    before = {p.id for p in (*history.unchanged, *history.deleted)}
+    after = {p.id for p in (*history.unchanged, *history.added)}
+    if before == after:
+        return None
+    return Intent(
+        "partners", event=item, joined=sorted(after - before), left=sorted(before - after)
+    )
 
 
 def _registration_intent(session: Session, item: Registration) -> Intent | None:
@@ -126,6 +141,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
             found = None
             if isinstance(item, Event) and item not in session.deleted:
                 found = _event_intent(item)
+                partners = _partners_intent(item)
+                if partners is not None:
+                    intents.append(partners)
             elif isinstance(item, Registration):
                 found = _registration_intent(session, item)
             elif isinstance(item, Person):
@@ -229,9 +247,33 @@ def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
         _write(session, session.get(Event, event_id), found, kind, None, now)
         return
     event = intent.event
+    if intent.kind == "partners":
+        _partners_changed(session, intent, now)
+        return
     kind = MessageKind.INVITATION if intent.kind == "scheduled" else MessageKind.UPDATE
     for found in recipients(session, event.id):
         _write(session, event, found, kind, intent.old or None, now)
+
+
+def _partners_changed(session: Session, intent: Intent, now: datetime) -> None:
+    event = intent.event
+    registered = _registered_ids(session, event.id)
+    for partner_ids, kind in (
+        (intent.joined, MessageKind.INVITATION),
+        (intent.left, MessageKind.WITHDRAWAL),
+    ):
+        if not partner_ids:
+            continue
+        contacts = session.scalars(
+            select(Person)
+            .where(_deliverable(), Person.is_contact, Person.partner_id.in_(partner_ids))
+            .order_by(Person.id)
+        )
+        for person in contacts:
+            if kind == MessageKind.WITHDRAWAL and person.id in registered:
+                continue  # still coming: the entry stays
+            found = Recipient(person, person.id in registered)
+            _write(session, event, found, kind, None, now)
 
 
 # --- Writing and merging -------------------------------------------------------------

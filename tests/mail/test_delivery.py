@@ -64,6 +64,7 @@ def test_a_postponement_reaches_every_contact_with_headers_text_and_calendar(
     assert "17. juuni 2020 09:30–11:00 Briti suveaeg (Europe/London)" in text
     assert "http://127.0.0.1:5000/events/" in text
     assert text.count("/mail/unsubscribe/") == 1
+    assert "\n\n\n" not in text
     body, method = _attachment(email)
     assert method == "REQUEST"
     calendar = _vcalendar(body)
@@ -158,6 +159,8 @@ def test_the_server_down_loses_nothing_and_doubles_nothing(app, world, smtp):
     later = utcnow() + timedelta(hours=2)
     assert deliver_due(now=later).sent == 5
     assert deliver_due(now=later + timedelta(hours=1)).sent == 0
+    retried = next(m for m in smtp.messages if failed[0].to_address in m["To"])
+    assert retried["Message-ID"] == failed[0].message_id  # the one fixed when written
     assert sorted(m["To"] for m in smtp.messages) == sorted(
         f"Contact of {city} <contact@{code.lower()}.example>" for code, city, *_ in CITIES
     )
@@ -214,3 +217,17 @@ def test_without_a_mail_server_messages_go_to_the_log(app, world, caplog, runner
     assert "contact@p4.example" in caplog.text
     db.session.expire_all()
     assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"logged"}
+
+
+def test_a_worker_lost_mid_send_is_replaced_and_the_copy_keeps_its_message_id(app, world, smtp):
+    from app.mail.delivery import CLAIM_LEASE, claim
+
+    update_event(world.event, location="Library of Birmingham")
+    db.session.commit()
+    first = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    assert claim(first.id, utcnow())  # a worker took it, then died before recording
+    assert deliver_due().sent == 4  # the others; the claimed one is not taken twice
+    assert deliver_due(now=utcnow() + CLAIM_LEASE + timedelta(minutes=1)).sent == 1
+    copies = [m for m in smtp.messages if m["Message-ID"] == first.message_id]
+    assert len(copies) == 1
+    assert len(smtp.messages) == 5
