@@ -32,6 +32,7 @@ from app.partners.models import Person
 
 REGISTERED = RegistrationStatus.REGISTERED.value
 INTENTS_KEY = "mail_intents"
+ENTRIES_KEY = "mail_entries"  # the event's feed entry, built once per language and flush
 WRITTEN_KEY = "mail_written"  # (person_id, event_id) -> message id, this transaction
 
 
@@ -223,18 +224,20 @@ def _after_flush_postexec(session: Session, _context) -> None:
     if not intents or not has_app_context():
         return
     now = utcnow()
-    with session.no_autoflush:
-        for intent in intents:
-            _carry_out(session, intent, now)
+    try:
+        with session.no_autoflush:
+            for intent in intents:
+                _carry_out(session, intent, now)
+    finally:
+        session.info.pop(ENTRIES_KEY, None)
 
 
 def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
     if intent.kind == "silence":
         _silence(session, intent.person_id, intent.erased)
         return
-    event_id = intent.event.id if intent.event is not None else intent.event_id
     if intent.kind in ("invite", "withdraw"):
-        event_id = event_id or (intent.event.id if intent.event else None)
+        event_id = intent.event.id if intent.event is not None else intent.event_id
         person_id = intent.person_id or (intent.person.id if intent.person else None)
         found = _one(session, person_id, event_id) if person_id and event_id else None
         if found is None:
@@ -310,12 +313,10 @@ def _open_message(session: Session, person_id: int, event_id: int, now: datetime
 def _merged_kind(before: str, now: MessageKind) -> MessageKind | None:
     """The kind of a waiting message that takes a new change; None: it has nothing left to
     say (an invitation not yet sent, then withdrawn)."""
-    if before == MessageKind.INVITATION and now == MessageKind.WITHDRAWAL:
-        return None
-    if before == MessageKind.INVITATION or now == MessageKind.INVITATION:
-        return MessageKind.INVITATION
-    if now == MessageKind.WITHDRAWAL or before == MessageKind.WITHDRAWAL:
-        return now if now == MessageKind.WITHDRAWAL else MessageKind.UPDATE
+    if now == MessageKind.WITHDRAWAL:
+        return None if before == MessageKind.INVITATION else MessageKind.WITHDRAWAL
+    if MessageKind.INVITATION in (before, now):
+        return MessageKind.INVITATION  # they have not had the entry yet: it comes whole
     return MessageKind.UPDATE
 
 
@@ -343,6 +344,7 @@ def _write(session, event, found: Recipient, kind, old: dict | None, now: dateti
         changes,
         found.registered,
         can_receive_meeting_link(found.registered),
+        session.info.setdefault(ENTRIES_KEY, {}),
     )
     values = dict(
         kind=kind.value,

@@ -231,3 +231,40 @@ def test_a_worker_lost_mid_send_is_replaced_and_the_copy_keeps_its_message_id(ap
     copies = [m for m in smtp.messages if m["Message-ID"] == first.message_id]
     assert len(copies) == 1
     assert len(smtp.messages) == 5
+
+
+def test_a_delegation_of_three_sees_its_invitations_update_when_the_visit_is_postponed(
+    app, client, world, smtp
+):
+    from tests import factories
+    from tests.mail.conftest import add_person
+
+    visit = factories.event(
+        world.project,
+        world.partners["Genoa"],
+        datetime(2021, 5, 20, 9),
+        datetime(2021, 5, 20, 17),
+        title="Digital citizen folder",
+        participants=[world.partners["Tartu"]],
+    )
+    tartu = world.partners["Tartu"]
+    delegation = [
+        add_person(tartu, name, f"{name.split()[0].lower()}@tartu.example")
+        for name in ("Mari Tamm", "Jaan Kask", "Liis Mets")
+    ]
+    for person in delegation:
+        register(visit, person)
+    deliver_due()
+    postpone(visit, datetime(2021, 9, 14, 9), datetime(2021, 9, 14, 17))
+    db.session.commit()
+    deliver_due()
+    uid = _feed_uid(client, visit.id)
+    for person in delegation:
+        invitation, update = smtp.to(person.email)
+        first, _ = _attachment(invitation)
+        second, _ = _attachment(update)
+        before, after = read_both(first)[uid], read_both(second)[uid]
+        assert after["sequence"] > before["sequence"]
+        assert before["start"] == datetime.fromisoformat("2021-05-20T07:00:00+00:00")
+        assert after["start"] == datetime.fromisoformat("2021-09-14T07:00:00+00:00")
+        assert "14. september 2021 10:00–18:00" in update.get_body(("plain",)).get_content()

@@ -174,3 +174,13 @@ def test_a_partner_added_to_the_event_has_its_contacts_invited_and_one_taken_off
     db.session.commit()
     assert [m.kind for m in _to("contact@p1.example")] == ["withdrawal", "invitation"]
     assert [m.kind for m in _to("contact@p4.example")] == []  # Tartu took part all along
+
+
+def test_changes_flushed_twice_in_one_transaction_make_one_message(app, world):
+    update_event(world.event, location="Library of Birmingham")
+    db.session.flush()
+    update_event(world.event, location="Town Hall")
+    db.session.commit()
+    (message,) = _to("contact@p2.example")
+    assert len(message.changes) == 2
+    assert "Place: was Council House, now Town Hall." in message.body
