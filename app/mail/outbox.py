@@ -246,8 +246,11 @@ def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
             if _is_contact_of(session, found.person, event_id):
                 return  # still hears of the event as a contact: the entry stays
             found.registered = False
+        event = session.get(Event, event_id)
+        if event is None:
+            return  # the event itself is gone
         kind = MessageKind.INVITATION if intent.kind == "invite" else MessageKind.WITHDRAWAL
-        _write(session, session.get(Event, event_id), found, kind, None, now)
+        _write(session, event, found, kind, None, now)
         return
     event = intent.event
     if intent.kind == "partners":
