@@ -1,5 +1,6 @@
 """`flask --app wsgi mail deliver [--once]`: the delivery worker."""
 
+import logging
 import time
 
 import click
@@ -17,6 +18,7 @@ mail_cli = AppGroup("mail", help="The outbox: invitations and updates by e-mail.
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
 def deliver(once: bool, interval: float) -> None:
     """Send the outbox's due messages; without --once, keep doing so until stopped."""
+    _show_log()
     while True:
         try:
             done = deliver_due()
@@ -41,3 +43,15 @@ def deliver(once: bool, interval: float) -> None:
             time.sleep(interval)
         except KeyboardInterrupt:
             return
+
+
+def _show_log() -> None:
+    """Without MAIL_SERVER the messages go to the `app.mail` log: show it on stderr unless
+    logging is configured already."""
+    logger = logging.getLogger("app.mail")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+        logger.addHandler(handler)

@@ -67,6 +67,14 @@ def as_email(message: OutboxMessage, sender: str, person: Person | None) -> Emai
     return email
 
 
+def readable(email: EmailMessage) -> str:
+    """Headers and decoded parts, as a developer reads them in the log."""
+    lines = [f"{name}: {value}" for name, value in email.items() if name != "Content-Type"]
+    for part in email.iter_parts():
+        lines += ["", f"[{part.get('Content-Type')}]", part.get_content().rstrip()]
+    return "\n".join(lines)
+
+
 # --- Transports -----------------------------------------------------------------------
 
 
@@ -142,7 +150,7 @@ class LogTransport:
     status = MessageStatus.LOGGED
 
     def send(self, email: EmailMessage) -> None:
-        log.info("E-mail (no MAIL_SERVER set, not sent):\n%s", email.as_string())
+        log.info("E-mail (no MAIL_SERVER set, not sent):\n%s", readable(email))
 
     def close(self) -> None:
         pass

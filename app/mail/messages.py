@@ -108,8 +108,10 @@ def compose(
     changes: list[dict],
     registered: bool,
     may_see_link: bool,
+    entries: dict | None = None,
 ) -> Content:
-    """The message for `person` about `event`, in their language."""
+    """The message for `person` about `event`, in their language. `entries` keeps the
+    event's feed entry per language between recipients of one change."""
     lang = person.mail_language
     cancelled = event.status == EventStatus.CANCELLED
     method = (
@@ -139,7 +141,7 @@ def compose(
             page=f"{site_url()}/events/{event.id}",
             unsubscribe=unsubscribe_url(person.id),
         )
-        calendar = invitation_calendar(event, person, method, may_see_link, lang)
+        calendar = invitation_calendar(event, person, method, may_see_link, lang, entries)
     return Content(subject, body.strip() + "\n", calendar, method.value, event.revision)
 
 
@@ -273,15 +275,29 @@ def change_lines(old: dict, event: Event, person: Person) -> list[str]:
 # --- The attachment -------------------------------------------------------------------
 
 
-def invitation_calendar(
-    event: Event, person: Person, method: CalendarMethod, may_see_link: bool, lang: str
-) -> str:
-    """The event's own feed entry as an iTIP message to `person`."""
+def feed_entry(event: Event, may_see_link: bool, lang: str):
+    """The event's own entry exactly as its feed has it, in `lang`."""
     spec = event_feed(
         event.project, event.id, include_internal=True, meeting_links=may_see_link, lang=lang
     )
     uid = entry_uid(event.id)
-    entry = next(e for e in build_entries(spec) if e.uid == uid)
+    return next(e for e in build_entries(spec) if e.uid == uid)
+
+
+def invitation_calendar(
+    event: Event,
+    person: Person,
+    method: CalendarMethod,
+    may_see_link: bool,
+    lang: str,
+    entries: dict | None = None,
+) -> str:
+    """The event's own feed entry as an iTIP message to `person`."""
+    entries = {} if entries is None else entries
+    key = (event.id, event.revision, may_see_link, lang)
+    if key not in entries:
+        entries[key] = feed_entry(event, may_see_link, lang)
+    entry = entries[key]
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -32,6 +32,7 @@ from app.partners.models import Person
 
 REGISTERED = RegistrationStatus.REGISTERED.value
 INTENTS_KEY = "mail_intents"
+ENTRIES_KEY = "mail_entries"  # the event's feed entry, built once per language and flush
 WRITTEN_KEY = "mail_written"  # (person_id, event_id) -> message id, this transaction
 
 
@@ -46,6 +47,8 @@ class Intent:
     person_id: int | None = None
     old: dict = field(default_factory=dict)  # the event before the change
     erased: bool = False
+    joined: list[int] = field(default_factory=list)  # partners now taking part
+    left: list[int] = field(default_factory=list)  # partners no longer taking part
 
 
 # --- Before the flush: what is changing ------------------------------------------------
@@ -80,6 +83,19 @@ def _event_intent(item: Event) -> Intent | None:
     if differs == {"status"} and new["status"] == EventStatus.HELD:
         return None
     return Intent("changed", event=item, old=old)
+
+
+def _partners_intent(item: Event) -> Intent | None:
+    """Partners added to or taken off the event: their contact people get the entry, or
+    lose it."""
+    history = attributes.get_history(item, "participants")
+    before = {p.id for p in (*history.unchanged, *history.deleted)}
+    after = {p.id for p in (*history.unchanged, *history.added)}
+    if before == after:
+        return None
+    return Intent(
+        "partners", event=item, joined=sorted(after - before), left=sorted(before - after)
+    )
 
 
 def _registration_intent(session: Session, item: Registration) -> Intent | None:
@@ -126,6 +142,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
             found = None
             if isinstance(item, Event) and item not in session.deleted:
                 found = _event_intent(item)
+                partners = _partners_intent(item)
+                if partners is not None:
+                    intents.append(partners)
             elif isinstance(item, Registration):
                 found = _registration_intent(session, item)
             elif isinstance(item, Person):
@@ -205,18 +224,20 @@ def _after_flush_postexec(session: Session, _context) -> None:
     if not intents or not has_app_context():
         return
     now = utcnow()
-    with session.no_autoflush:
-        for intent in intents:
-            _carry_out(session, intent, now)
+    try:
+        with session.no_autoflush:
+            for intent in intents:
+                _carry_out(session, intent, now)
+    finally:
+        session.info.pop(ENTRIES_KEY, None)
 
 
 def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
     if intent.kind == "silence":
         _silence(session, intent.person_id, intent.erased)
         return
-    event_id = intent.event.id if intent.event is not None else intent.event_id
     if intent.kind in ("invite", "withdraw"):
-        event_id = event_id or (intent.event.id if intent.event else None)
+        event_id = intent.event.id if intent.event is not None else intent.event_id
         person_id = intent.person_id or (intent.person.id if intent.person else None)
         found = _one(session, person_id, event_id) if person_id and event_id else None
         if found is None:
@@ -225,13 +246,40 @@ def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
             if _is_contact_of(session, found.person, event_id):
                 return  # still hears of the event as a contact: the entry stays
             found.registered = False
+        event = session.get(Event, event_id)
+        if event is None:
+            return  # the event itself is gone
         kind = MessageKind.INVITATION if intent.kind == "invite" else MessageKind.WITHDRAWAL
-        _write(session, session.get(Event, event_id), found, kind, None, now)
+        _write(session, event, found, kind, None, now)
         return
     event = intent.event
+    if intent.kind == "partners":
+        _partners_changed(session, intent, now)
+        return
     kind = MessageKind.INVITATION if intent.kind == "scheduled" else MessageKind.UPDATE
     for found in recipients(session, event.id):
         _write(session, event, found, kind, intent.old or None, now)
+
+
+def _partners_changed(session: Session, intent: Intent, now: datetime) -> None:
+    event = intent.event
+    registered = _registered_ids(session, event.id)
+    for partner_ids, kind in (
+        (intent.joined, MessageKind.INVITATION),
+        (intent.left, MessageKind.WITHDRAWAL),
+    ):
+        if not partner_ids:
+            continue
+        contacts = session.scalars(
+            select(Person)
+            .where(_deliverable(), Person.is_contact, Person.partner_id.in_(partner_ids))
+            .order_by(Person.id)
+        )
+        for person in contacts:
+            if kind == MessageKind.WITHDRAWAL and person.id in registered:
+                continue  # still coming: the entry stays
+            found = Recipient(person, person.id in registered)
+            _write(session, event, found, kind, None, now)
 
 
 # --- Writing and merging -------------------------------------------------------------
@@ -268,12 +316,10 @@ def _open_message(session: Session, person_id: int, event_id: int, now: datetime
 def _merged_kind(before: str, now: MessageKind) -> MessageKind | None:
     """The kind of a waiting message that takes a new change; None: it has nothing left to
     say (an invitation not yet sent, then withdrawn)."""
-    if before == MessageKind.INVITATION and now == MessageKind.WITHDRAWAL:
-        return None
-    if before == MessageKind.INVITATION or now == MessageKind.INVITATION:
-        return MessageKind.INVITATION
-    if now == MessageKind.WITHDRAWAL or before == MessageKind.WITHDRAWAL:
-        return now if now == MessageKind.WITHDRAWAL else MessageKind.UPDATE
+    if now == MessageKind.WITHDRAWAL:
+        return None if before == MessageKind.INVITATION else MessageKind.WITHDRAWAL
+    if MessageKind.INVITATION in (before, now):
+        return MessageKind.INVITATION  # they have not had the entry yet: it comes whole
     return MessageKind.UPDATE
 
 
@@ -301,6 +347,7 @@ def _write(session, event, found: Recipient, kind, old: dict | None, now: dateti
         changes,
         found.registered,
         can_receive_meeting_link(found.registered),
+        session.info.setdefault(ENTRIES_KEY, {}),
     )
     values = dict(
         kind=kind.value,

@@ -64,6 +64,7 @@ def test_a_postponement_reaches_every_contact_with_headers_text_and_calendar(
     assert "17. juuni 2020 09:30–11:00 Briti suveaeg (Europe/London)" in text
     assert "http://127.0.0.1:5000/events/" in text
     assert text.count("/mail/unsubscribe/") == 1
+    assert "\n\n\n" not in text
     body, method = _attachment(email)
     assert method == "REQUEST"
     calendar = _vcalendar(body)
@@ -158,6 +159,8 @@ def test_the_server_down_loses_nothing_and_doubles_nothing(app, world, smtp):
     later = utcnow() + timedelta(hours=2)
     assert deliver_due(now=later).sent == 5
     assert deliver_due(now=later + timedelta(hours=1)).sent == 0
+    retried = next(m for m in smtp.messages if failed[0].to_address in m["To"])
+    assert retried["Message-ID"] == failed[0].message_id  # the one fixed when written
     assert sorted(m["To"] for m in smtp.messages) == sorted(
         f"Contact of {city} <contact@{code.lower()}.example>" for code, city, *_ in CITIES
     )
@@ -214,3 +217,54 @@ def test_without_a_mail_server_messages_go_to_the_log(app, world, caplog, runner
     assert "contact@p4.example" in caplog.text
     db.session.expire_all()
     assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"logged"}
+
+
+def test_a_worker_lost_mid_send_is_replaced_and_the_copy_keeps_its_message_id(app, world, smtp):
+    from app.mail.delivery import CLAIM_LEASE, claim
+
+    update_event(world.event, location="Library of Birmingham")
+    db.session.commit()
+    first = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    assert claim(first.id, utcnow())  # a worker took it, then died before recording
+    assert deliver_due().sent == 4  # the others; the claimed one is not taken twice
+    assert deliver_due(now=utcnow() + CLAIM_LEASE + timedelta(minutes=1)).sent == 1
+    copies = [m for m in smtp.messages if m["Message-ID"] == first.message_id]
+    assert len(copies) == 1
+    assert len(smtp.messages) == 5
+
+
+def test_a_delegation_of_three_sees_its_invitations_update_when_the_visit_is_postponed(
+    app, client, world, smtp
+):
+    from tests import factories
+    from tests.mail.conftest import add_person
+
+    visit = factories.event(
+        world.project,
+        world.partners["Genoa"],
+        datetime(2021, 5, 20, 9),
+        datetime(2021, 5, 20, 17),
+        title="Digital citizen folder",
+        participants=[world.partners["Tartu"]],
+    )
+    tartu = world.partners["Tartu"]
+    delegation = [
+        add_person(tartu, name, f"{name.split()[0].lower()}@tartu.example")
+        for name in ("Mari Tamm", "Jaan Kask", "Liis Mets")
+    ]
+    for person in delegation:
+        register(visit, person)
+    deliver_due()
+    postpone(visit, datetime(2021, 9, 14, 9), datetime(2021, 9, 14, 17))
+    db.session.commit()
+    deliver_due()
+    uid = _feed_uid(client, visit.id)
+    for person in delegation:
+        invitation, update = smtp.to(person.email)
+        first, _ = _attachment(invitation)
+        second, _ = _attachment(update)
+        before, after = read_both(first)[uid], read_both(second)[uid]
+        assert after["sequence"] > before["sequence"]
+        assert before["start"] == datetime.fromisoformat("2021-05-20T07:00:00+00:00")
+        assert after["start"] == datetime.fromisoformat("2021-09-14T07:00:00+00:00")
+        assert "14. september 2021 10:00–18:00" in update.get_body(("plain",)).get_content()

@@ -163,3 +163,24 @@ def test_a_person_added_and_registered_in_one_go_is_invited(app, world):
     db.session.add(Registration(event=world.event, person=person, partner=person.partner))
     db.session.commit()
     assert [m.kind for m in _to("luca@genova.example")] == ["invitation"]
+
+
+def test_a_partner_added_to_the_event_has_its_contacts_invited_and_one_taken_off_not(app, world):
+    others = [p for city, p in world.partners.items() if city not in ("Genoa", "Birmingham")]
+    update_event(world.event, participants=others)  # Genoa no longer takes part
+    db.session.commit()
+    assert [(m.kind, m.method) for m in _to("contact@p1.example")] == [("withdrawal", "CANCEL")]
+    update_event(world.event, participants=[*others, world.partners["Genoa"]])
+    db.session.commit()
+    assert [m.kind for m in _to("contact@p1.example")] == ["withdrawal", "invitation"]
+    assert [m.kind for m in _to("contact@p4.example")] == []  # Tartu took part all along
+
+
+def test_changes_flushed_twice_in_one_transaction_make_one_message(app, world):
+    update_event(world.event, location="Library of Birmingham")
+    db.session.flush()
+    update_event(world.event, location="Town Hall")
+    db.session.commit()
+    (message,) = _to("contact@p2.example")
+    assert len(message.changes) == 2
+    assert "Place: was Council House, now Town Hall." in message.body
