@@ -18,12 +18,14 @@ from app.auth import permissions as can
 from app.auth.models import User
 from app.enums import (
     ActionStatus,
+    AttendanceSource,
     EventFormat,
     EventKind,
     EventStatus,
     OutcomeKind,
     PersonKind,
     PracticeRole,
+    RegistrationStatus,
     Role,
     SessionKind,
     TransferStage,
@@ -263,6 +265,8 @@ VOCABULARIES = {
     ("outcome", "kind"): OutcomeKind,
     ("account", "role"): Role,
     ("person", "kind"): PersonKind,
+    ("registration", "status"): RegistrationStatus,
+    ("attendance", "source"): AttendanceSource,
 }
 
 
