@@ -366,6 +366,7 @@ FIELD_LABELS = {
     "reason": _l("Reason"),
     "resources": _l("Resources"),
     "results": _l("Results"),
+    "revision": _l("Revision"),
     "role": _l("Role"),
     "second factor": _l("Second factor"),
     "second factor being set up": _l("Second factor being set up"),

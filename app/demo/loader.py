@@ -834,7 +834,10 @@ def _tartu_action_plan(partners, indicators, ledger: Ledger) -> None:
         'PROCESSES (BPs of Gävle, Birmingham) develop and pilot the internal "supporting '
         'package" to achieve the service design skill growth and more effective process '
         "management of development projects",
-        "(English in the original; BPs: good practices)",
+        "Two action groups: to improve internal skills and processes … internal processes "
+        "(good practices of Gävle, Birmingham): develop and pilot the internal “supporting "
+        "package” to achieve service design skill growth and more effective process "
+        "management of development projects",
     )
     ledger.doc(
         engagement,
@@ -842,7 +845,9 @@ def _tartu_action_plan(partners, indicators, ledger: Ledger) -> None:
         "2. to engage citizens and stakeholder groups more effectively … DIGITAL "
         "ENGAGEMENT (BPs of Gävle, Nyiregyhaza) harmonize and develop eengagement to "
         "increase citizens participation and it's efficiency.",
-        "(English in the original; BPs: good practices)",
+        "2. to engage citizens and stakeholder groups more effectively … digital engagement "
+        "(good practices of Gävle, Nyíregyháza): harmonise and develop e-engagement to "
+        "increase citizens' participation and its efficiency.",
     )
     plan.groups = [internal, engagement]
     done = ActionStatus.DONE
@@ -903,7 +908,7 @@ def _tartu_action_plan(partners, indicators, ledger: Ledger) -> None:
         "projects within organisation",
     ]
     for action, words in zip(internal.actions, action_words, strict=True):
-        ledger.doc(action, D003, words, "(English in the original)")
+        ledger.doc(action, D003, words, words)  # English in the original
         ledger.doc(action, D003, DONE, DONE_NOTE, field="status")
     geohub = engagement.actions[0]
     ledger.doc(
@@ -911,7 +916,8 @@ def _tartu_action_plan(partners, indicators, ledger: Ledger) -> None:
         D003,
         "Improve digital engagement: geoHUB as public engagement and collaboration platform "
         "- promotion activities - sample projects in the platform",
-        "(English in the original)",
+        "Improve digital engagement: geoHUB as public engagement and collaboration platform "
+        "- promotion activities - sample projects in the platform",
     )
     ledger.doc(geohub, D003, DONE, DONE_NOTE, field="status")
     db.session.add(plan)
@@ -985,7 +991,7 @@ def _tartu_action_plan(partners, indicators, ledger: Ledger) -> None:
             text=text,
         )
         db.session.add(outcome)
-        ledger.doc(outcome, D003, words, "(English in the original)")
+        ledger.doc(outcome, D003, words, words)
         ledger.assume(outcome, when, field="period_number")
 
 

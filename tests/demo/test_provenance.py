@@ -267,3 +267,29 @@ def test_loading_twice_writes_no_second_source(demo):
     assert load_demo() is False
     assert db.session.scalar(select(db.func.count()).select_from(FactSource)) == before
     assert inspect(FactSource).persist_selectable.name == "fact_source"
+
+
+def test_indicators_page_marks_the_assumed_indicators_and_figures(reader):
+    html = reader.get("/indicators?period=2").get_data(as_text=True)
+    assert html.count('class="fact-mark fact-assumed"') >= 9 + 2  # nine indicators, SM, SS
+    assert "The documents name no indicators" in html
+
+
+def test_marks_cost_one_query_per_page_however_many_rows(demo, client):
+    from sqlalchemy import event as sa_event
+
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "fact_source" in statement:
+            statements.append(statement)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        thematic = db.session.scalars(select(Event).where(Event.number == 3)).one()
+        html = client.get(f"/events/{thematic.id}").get_data(as_text=True)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    assert html.count('href="#fact-') >= 4  # the event and its three sessions
+    assert len(statements) == 1
