@@ -25,6 +25,7 @@ from app.enums import (
     EventKind,
     EventStatus,
     OutcomeKind,
+    PersonKind,
     PracticeRole,
     SessionKind,
 )
@@ -281,6 +282,7 @@ def _people(partners: dict[str, Partner], ledger: Ledger) -> dict[str, Person]:
             partner=partners[city],
             name=name,
             function=f"Expert, {session} of thematic event #3",
+            kind=PersonKind.EXPERT.value,  # 001: "ekspertidele" (questions to the experts)
         )
         ledger.doc(people[key], D001, quote, translation)
     people["Säälik"] = Person(
