@@ -324,6 +324,8 @@ def _merged_kind(before: str, now: MessageKind) -> MessageKind | None:
 
 
 def _write(session, event, found: Recipient, kind, old: dict | None, now: datetime) -> None:
+    if event.status == EventStatus.HELD:
+        return  # it is over: names recorded afterwards (for check-in) invite nobody
     person = found.person
     table = OutboxMessage.__table__
     connection = session.connection()

@@ -38,6 +38,9 @@ def test_registering_sends_the_person_an_invitation_and_removing_a_withdrawal(ap
     assert (withdrawal.kind, withdrawal.method) == ("withdrawal", "CANCEL")
     assert "STATUS:CANCELLED" in withdrawal.calendar
     assert "METHOD:CANCEL" in withdrawal.calendar
+    # Why she gets it: she was registered (in Estonian, Tartu's language), not a contact.
+    assert "olite üritusele registreeritud" in withdrawal.body
+    assert "kontaktisik" not in withdrawal.body
 
 
 def test_the_waiting_list_gets_its_invitation_when_a_place_frees(app, world):
@@ -184,3 +187,10 @@ def test_changes_flushed_twice_in_one_transaction_make_one_message(app, world):
     (message,) = _to("contact@p2.example")
     assert len(message.changes) == 2
     assert "Place: was Council House, now Town Hall." in message.body
+
+
+def test_people_registered_for_an_event_already_held_get_no_invitation(app, world):
+    mark_held(world.event)
+    db.session.commit()
+    register(world.event, world.person("Tartu"))
+    assert db.session.query(OutboxMessage).count() == 0

@@ -233,7 +233,8 @@ PUBLIC_PAGES = [
     ("practices.list", "/practices", ("practice",)),
     ("practices.detail", "/practices/{practice}", ("online", "hybrid")),
 ]
-NOT_PAGES = {"auth.login", "feeds.public_calendar", "feeds.event_calendar"}
+# The unsubscribe page, opened by its signed token, names no event: nothing to leak.
+NOT_PAGES = {"auth.login", "feeds.public_calendar", "feeds.event_calendar", "mail.unsubscribe"}
 PRIVATE_FEED = {"feeds.private_calendar"}  # its token is the participant's key
 
 
