@@ -25,7 +25,7 @@ from app.extensions import db
 from app.formatting import BABEL_LOCALES
 from app.input_rules import one_line
 from app.partners.models import Partner, Person, Project
-from app.people.services import FIELDS, clean_email, create_person
+from app.people.services import FIELDS, address_in_use, clean_email, create_person
 
 #: The header row, in this order in the template; `contact` is the person's is_contact.
 COLUMNS = (
@@ -223,10 +223,12 @@ class _Directory:
             .where(Partner.project_id == project.id, Person.erased_at.is_(None))
         ).all()
         self.by_email: dict[tuple[int, str], Person] = {}
+        self.by_address: dict[str, Person] = {}
         self.by_name: dict[tuple[int, str], list[Person]] = defaultdict(list)
         for person in people:
             if person.email:
                 self.by_email[(person.partner_id, person.email.lower())] = person
+                self.by_address[person.email.lower()] = person
             self.by_name[(person.partner_id, person.name.casefold())].append(person)
 
     def find(self, partner_id: int, name: str, email: str | None) -> list[Person]:
@@ -302,6 +304,10 @@ def _match(row: Row, directory: _Directory, problems: list[Problem]) -> None:
         return
     if found:
         row.person = found[0]
+    email = row.fields.get("email")
+    holder = directory.by_address.get(email.lower()) if email else None
+    if holder is not None and holder is not row.person:
+        problems.append(Problem(row.number, "email", address_in_use()))
 
 
 def _complete(row: Row) -> None:

@@ -8,7 +8,7 @@ counts and delegations that refer to a person stay, without their personal data.
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.activity.erasure import forget_person
@@ -88,6 +88,24 @@ def clean_fields(
     }
 
 
+def address_in_use() -> str:
+    return _(
+        "This e-mail address is already in the directory: invitations and the command line "
+        "find a person by it, so each address belongs to one person."
+    )
+
+
+def refuse_address_in_use(email: str | None, person: Person | None = None) -> None:
+    """One person per e-mail address across the directory (erased people hold none)."""
+    if not email:
+        return
+    query = select(Person.id).where(func.lower(Person.email) == email.lower())
+    if person is not None and person.id is not None:
+        query = query.where(Person.id != person.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise DomainError(address_in_use(), field="email")
+
+
 def create_person(
     partner: Partner,
     name: str,
@@ -111,6 +129,7 @@ def create_person(
         wants_email=wants_email,
         is_contact=is_contact,
     )
+    refuse_address_in_use(fields["email"])
     person = Person(partner=partner, **fields)
     db.session.add(person)
     return person
@@ -129,6 +148,8 @@ def update_person(person: Person, data: dict, seen_version: str | None) -> list[
     current = {key: getattr(person, key) for key in FIELDS}
     fields = clean_fields(**{**current, **{k: v for k, v in data.items() if k in FIELDS}})
     changed = [key for key in FIELDS if fields[key] != current[key]]
+    if "email" in changed:
+        refuse_address_in_use(fields["email"], person)
     for key in changed:
         setattr(person, key, fields[key])
     return changed

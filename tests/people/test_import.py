@@ -76,6 +76,8 @@ def test_importing_the_same_file_twice_changes_nothing(client, world):
         ("P4,Someone,,,,,,maybe,", "wants_email", "Write yes or no, not “maybe”."),
         ("P4,Mari Tamm,,,,MARI.TAMM@example.org,,,", "email", "The same person as row 2."),
         ("P1,Someone,,,,,,,", "partner", "You may not manage the people of P1 (Genoa)."),
+        # Genoa's Anna Rossi has this address: a Tartu row may not take it.
+        ("P4,Someone,,,,anna.rossi@example.org,,,", "email", "already in the directory"),
     ],
 )
 def test_each_bad_row_is_named_and_nothing_is_written(app, world, row, column, message):

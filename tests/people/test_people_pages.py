@@ -79,6 +79,8 @@ def test_an_editor_adds_a_person_to_their_own_partner_only(client, world):
         ({"name": " "}, "Give the person&#39;s name."),
         ({"email": "not-an-address"}, "is not an e-mail address"),
         ({"name": "x" * 201}, "At most 200 characters"),
+        # Genoa's Anna Rossi has it: one person per address, whatever the partner.
+        ({"email": "Anna.Rossi@example.org"}, "already in the directory"),
     ],
 )
 def test_a_bad_form_is_refused_with_its_message(client, world, fields, message):
