@@ -13,6 +13,7 @@ from app.events import services
 from app.events.models import Event
 from app.extensions import db
 from app.formatting import format_local
+from app.input_rules import MAX_ID
 from app.partners.models import Person
 from app.partners.services import require_project
 from app.timezones import FOLDS, RepeatedTime, choose_fold
@@ -93,7 +94,7 @@ def _chosen(when: datetime | date, zone_name: str, fold: str | None) -> datetime
 def register(event_id, email, role, days) -> None:
     """Register a person of the directory, found by e-mail, in their partner's delegation."""
     try:
-        event = db.session.get(Event, event_id)
+        event = db.session.get(Event, event_id) if abs(event_id) <= MAX_ID else None
         if event is None:
             raise DomainError(f"No event {event_id}.")
         person = _person_by_email(email)

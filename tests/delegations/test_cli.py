@@ -61,3 +61,9 @@ def test_refusals_exit_non_zero_and_write_nothing(world, runner, case, message):
     assert result.exit_code != 0
     assert message in result.output
     assert len(registrations()) == before
+
+
+def test_an_event_id_past_the_column_is_no_event(world, runner):
+    result = runner.invoke(args=["events", "register", "9" * 23, "--email", "anneli@tartu.example"])
+    assert result.exit_code != 0 and "No event 99999999999999999999999." in result.output
+    assert registrations() == []
