@@ -231,3 +231,9 @@ def can_receive_meeting_link(registered: bool) -> bool:
     participants, at their own address); a contact person who is not coming is told it is
     for participants."""
     return registered
+
+
+def can_read_delegation_page(event, partner_id: int, user=None) -> bool:
+    """A partner's delegation screen: whoever may register it, and, once the deadline has
+    passed, its own editors too (to read it; only coordinators change it then)."""
+    return can_register_delegation(event, partner_id, deadline_passed=False, user=user)

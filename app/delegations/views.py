@@ -75,7 +75,9 @@ def _register_form(event: Event, partner: Partner, formdata=None) -> RegisterFor
 def partner_delegation(event_id: int, partner_id: int):
     event = _event_or_404(event_id)
     partner = _partner_or_404(event, partner_id)
-    can.require(_may_register(event, partner.id))
+    can.require(can.can_read_delegation_page(event, partner.id))
+    if request.method == "POST":
+        can.require(_may_register(event, partner.id))
     form = _register_form(event, partner)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -134,6 +136,7 @@ def _delegation_page(event: Event, partner: Partner, form: RegisterForm, status:
         limit=services.limits_of(event).get(partner.id),
         policy=policy,
         deadline_passed=services.deadline_passed(event),
+        may_change=_may_register(event, partner.id),
     ), status
 
 

@@ -157,6 +157,11 @@ def test_past_the_deadline_only_the_coordinator_changes_the_list(world, client):
         client.post(url(world, world.tartu), data=form(world.people["anneli"])).status_code == 403
     )
     assert "Register people" not in client.get(f"/events/{world.visit.id}").text
+    # Tartu's editor still reads the delegation, with no form to change it.
+    page = client.get(url(world, world.tartu))
+    assert page.status_code == 200
+    assert "Registration is closed: only the coordinator changes the delegation now." in page.text
+    assert 'class="register-form"' not in page.text
     sign_in(client, world.users["coordinator"])
     assert (
         client.post(url(world, world.tartu), data=form(world.people["anneli"])).status_code == 302
