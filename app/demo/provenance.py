@@ -66,6 +66,11 @@ class Note:
         return [f for f in self.facts if f.is_assumed]
 
     @property
+    def partly(self) -> bool:
+        """Only some of the object's fields are assumed (its hours, say), not the object."""
+        return bool(self.assumed) and all(f.field for f in self.assumed)
+
+    @property
     def reasons(self) -> str:
         return " ".join(f.reason for f in self.assumed)
 

@@ -210,7 +210,8 @@ def test_event_page_marks_the_assumed_format_and_lists_its_sources(demo, client)
     visit = _visit("Service design")
     html = client.get(f"/events/{visit.id}").get_data(as_text=True)
     assert 'class="fact-mark fact-assumed"' in html
-    assert "assumed for the demo" in html
+    # Only its format and hours are assumed, not the visit: the mark says "partly".
+    assert "partly assumed for the demo" in html
     assert "stored as online" in html  # the reason, readable without hovering
     assert "Sources" in html and "000_79a8f0556e985972.txt" in html
     assert "Korraldaja Gävle" in html
@@ -220,6 +221,7 @@ def test_event_page_in_estonian_translates_the_mark(demo, client):
     visit = _visit("Service design")
     html = client.get(f"/events/{visit.id}?lang=et").get_data(as_text=True)
     assert "assumed for the demo" not in html
+    assert "osaliselt demo jaoks oletatud" in html
     assert 'class="fact-mark fact-assumed"' in html
 
 
