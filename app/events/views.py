@@ -309,6 +309,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
         venue=venue,
         expected_attendance=values["expected_attendance"],
         exclude_event_id=exclude_id,
+        zone_name=zone_name,
     ) + services.period_warnings(project, starts_at, zone_name)
 
 
