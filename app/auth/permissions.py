@@ -237,3 +237,22 @@ def can_read_delegation_page(event, partner_id: int, user=None) -> bool:
     """A partner's delegation screen: whoever may register it, and, once the deadline has
     passed, its own editors too (to read it; only coordinators change it then)."""
     return can_register_delegation(event, partner_id, deadline_passed=False, user=user)
+
+
+# --- Public holidays and the semester planner
+
+
+def can_edit_partner_region(partner, user=None) -> bool:
+    """A partner's region, which decides its regional public holidays: coordinators."""
+    return is_coordinator(user)
+
+
+def can_view_planner(user=None) -> bool:
+    """The semester planner: whoever reads the events calendar, which is everyone (internal
+    events in it only for signed-in accounts, as `can_see_internal` says)."""
+    return True
+
+
+def can_view_partner_holidays(partner, user=None) -> bool:
+    """A partner's public holidays and region: everyone (they are public facts)."""
+    return True

@@ -19,7 +19,7 @@ import holidays
 from flask_babel import gettext as _
 
 from app.formatting import country_name, format_long_date, language
-from app.holidays.regions import country_supported
+from app.holidays.regions import country_supported, region_code
 from app.partners.models import Partner
 from app.timezones import in_zone
 
@@ -142,3 +142,14 @@ def holiday_warnings(
         )
         for (day, country), names in sorted(found.items())
     ]
+
+
+def set_region(partner: Partner, region: str | None) -> bool:
+    """Set the partner's region (a subdivision code of its country, or none); refuses a
+    region its country does not have, before writing. True when it changed; the caller
+    commits."""
+    code = region_code(partner.country, region)
+    if code == partner.region:
+        return False
+    partner.region = code
+    return True
