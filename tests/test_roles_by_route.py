@@ -67,6 +67,8 @@ COVERED_BLUEPRINTS = {
     "people",
     "delegations",
     "mail",
+    "holidays",
+    "planner",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -762,6 +764,30 @@ ROUTES += [
         EDITORS,
         {"present": "{registration}", "version": "{versions[event]}"},
         unknown="/events/999999/check-in/{host_partner}",
+    ),
+]
+
+# Public holidays and the semester planner: a partner's holidays and the planner are public
+# (internal events only for signed-in readers); a partner's region is the coordinators'.
+ROUTES += [
+    Route(
+        "holidays.partner_holidays",
+        "GET",
+        "/partners/{host_code}/holidays",
+        EVERYONE,
+        unknown="/partners/NOPE/holidays",
+    ),
+    Route(
+        "holidays.partner_holidays",
+        "POST",
+        "/partners/{other_code}/holidays",
+        {COORD},
+        {"region": "GE"},
+        unknown="/partners/NOPE/holidays",
+    ),
+    Route("planner.semester", "GET", "/planner", EVERYONE),
+    Route(
+        "planner.semester", "GET", "/planner?semester=2", EVERYONE, unknown="/planner?semester=99"
     ),
 ]
 

@@ -3,7 +3,7 @@
 Views are thin: parse, authorize (app/auth/permissions), call app/holidays/services, render.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from app.auth import permissions as can
 from app.errors import DomainError
 from app.extensions import db
 from app.formatting import country_name, format_weekday_date
-from app.holidays import services
+from app.holidays import queries, services
 from app.holidays.forms import RegionForm
 from app.holidays.regions import region_names, subdivisions
 from app.partners.models import Partner
@@ -25,6 +25,27 @@ bp.add_app_template_filter(format_weekday_date, "weekday_date")
 
 #: How far ahead a partner's page lists its holidays.
 DAYS_AHEAD = 365
+#: How far ahead the dashboard looks for holidays that touch planned events.
+DASHBOARD_DAYS = 30
+
+
+def today() -> date:
+    """Today in UTC, the partnership's common clock (tests move it)."""
+    return datetime.now(UTC).date()
+
+
+def coming_holidays(project, days: int = DASHBOARD_DAYS) -> list[services.EventHoliday]:
+    """The public holidays of the coming `days` (from today) that planned events fall on,
+    for the dashboard's block (templates/holidays/_dashboard.html)."""
+    first = today()
+    last = first + timedelta(days=days - 1)
+    events = queries.events_to_happen(project, first, last, can.can_see_internal())
+    return services.event_holidays(events, first, last)
+
+
+@bp.app_context_processor
+def _holiday_helpers():
+    return {"coming_holidays": coming_holidays}
 
 
 def _partner_or_404(code: str) -> Partner:
@@ -61,8 +82,8 @@ def partner_holidays(code: str):
                 return redirect(url_for("holidays.partner_holidays", code=partner.code))
         else:
             status = 400
-    today = datetime.now(UTC).date()
-    found = services.holidays_between(partner, today, today + timedelta(days=DAYS_AHEAD))
+    first = today()
+    found = services.holidays_between(partner, first, first + timedelta(days=DAYS_AHEAD))
     return (
         render_template(
             "holidays/partner.html",
