@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.enums import EventKind, EventStatus
 from app.errors import UnknownPeriod
 from app.events.models import Event
-from app.events.queries import semester_plan, visible, with_details
+from app.events.queries import semester_plan, visible
 from app.extensions import db
 from app.formatting import format_date_span, format_day_month
 from app.holidays.services import event_days, holidays_between
@@ -164,8 +165,9 @@ def planner_events(project: Project, first: date, end: date, include_internal: b
         .where(Event.project_id == project.id, Event.starts_at < stop, Event.ends_at > start)
         .where(Event.status != EventStatus.CANCELLED.value)
         .order_by(Event.starts_at, Event.id)
+        .options(selectinload(Event.host), selectinload(Event.participants))
     )
-    return list(db.session.scalars(with_details(visible(query, include_internal))))
+    return list(db.session.scalars(visible(query, include_internal)))
 
 
 def _lanes(bars: list[Bar]) -> list[list[Bar]]:
