@@ -127,6 +127,8 @@ def _steps(client, terminal: str):
                 "end_date": "2026-04-03",
                 "end_time": "18:00",
                 "version": version_of(_event()),
+                # 3 April 2026 is Good Friday, a public holiday of the Hungarian host.
+                "save_anyway": "Postpone anyway",
             },
         ),
     )
