@@ -35,7 +35,11 @@ ENGLISH = ("en_GB", "en_US", "en")
 def library_language(country: str, lang: str | None = None) -> str | None:
     """The library's language code for `lang` (the reader's, by default) in `country`:
     'it' → 'it_IT', 'sv' → 'sv'; English where the country has no names in `lang`."""
-    lang = language(lang)
+    return _library_language(country, language(lang))
+
+
+@lru_cache(maxsize=256)
+def _library_language(country: str, lang: str) -> str | None:
     calendar_class = holidays.country_holidays(country).__class__
     supported = tuple(getattr(calendar_class, "supported_languages", ()) or ())
     if lang in supported:
