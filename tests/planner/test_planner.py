@@ -191,3 +191,18 @@ def test_the_query_count_does_not_grow_with_events(small, client):
     few = _statements(client, "/planner?semester=2")
     add(20)
     assert _statements(client, "/planner?semester=2") == few
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "role"),
+    [
+        ("et", "Semestri planeerija", "korraldab Gävle"),
+        ("hu", "Félévtervező", "házigazda: Gävle"),
+        ("it", "Pianificatore del semestre", "ospita Gävle"),
+        ("sv", "Terminsplanerare", "Gävle är värd"),
+    ],
+)
+def test_the_planner_in_each_language(demo, client, lang, title, role):
+    page = _page(client, f"/planner?semester=5&lang={lang}")
+    assert title in page
+    assert any(text.endswith(role) for text in _bars(page)), _bars(page)
