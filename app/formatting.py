@@ -227,6 +227,12 @@ def all_day_last(start: datetime, end: datetime, zone_name: str) -> date:
     return day
 
 
+def country_name(code: str, lang: str | None = None) -> str:
+    """A country by its ISO code, in the reader's words: 'Hungary', 'Ungari', 'Magyarország'."""
+    lang = language(lang)
+    return _locale(lang).territories.get((code or "").upper(), code)
+
+
 def format_number(value: int | float | Decimal | None, lang: str | None = None) -> str:
     """A recorded figure, grouped and without needless decimals: '1 234.5', '1 234,5'.
 

@@ -14,6 +14,7 @@ from app.enums import PersonKind, one_of
 from app.errors import DomainError, UnknownPeriod
 from app.extensions import db
 from app.formatting import format_long_date, format_money
+from app.holidays.regions import region_code
 from app.partners.periods import ReportingPeriod, add_months
 from app.timezones import zone
 
@@ -122,6 +123,10 @@ class Partner(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(12))
     is_lead: Mapped[bool] = mapped_column(default=False)
+    # Where public holidays differ by region: the `holidays` library's subdivision code of
+    # the country (ISO 3166-2 without the country, "ENG"; Italy's provinces, "GE"); None
+    # where the country's holidays are national or the partner has not said.
+    region: Mapped[str | None] = mapped_column(String(20))
 
     project: Mapped[Project] = relationship(back_populates="partners")
     people: Mapped[list["Person"]] = relationship(back_populates="partner", order_by="Person.name")
@@ -138,7 +143,16 @@ class Partner(db.Model):
                 _("Country must be a two-letter ISO code, not %(value)s.", value=repr(value)),
                 "country",
             )
+        if self.region:
+            region_code(value.upper(), self.region)  # a region given first must fit
         return value.upper()
+
+    @validates("region")
+    def _check_region(self, _key: str, value: str | None) -> str | None:
+        """The library's code for the region (checked again when the country is set)."""
+        if self.country is None:
+            return (value or "").strip() or None
+        return region_code(self.country, value)
 
     def __str__(self) -> str:
         return self.city
