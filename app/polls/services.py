@@ -22,11 +22,11 @@ from app.events import services as events
 from app.events.models import Event, event_participant
 from app.extensions import db
 from app.formatting import all_day_last, format_date, format_date_span, format_datetime_span
+from app.holidays.services import holiday_warnings, holidays_between
 from app.input_rules import fits, text_block
 from app.mail import outbox
 from app.mail.messages import register_reason
 from app.partners.models import Partner, Project
-from app.polls.holidays import holidays_between
 from app.polls.models import Answer, DatePoll, PollAnswer, PollPartner, PollSlot, PollStatus
 from app.timezones import in_zone
 from app.upserts import save_pair
@@ -396,7 +396,7 @@ def pick_warnings(poll: DatePoll, slot: PollSlot) -> list[str]:
     event = poll.event
     start, end = event_input(slot, event.timezone)
     starts_at, ends_at, _all_day = events.event_span(start, end, event.timezone)
-    return events.change_warnings(
+    warnings = events.change_warnings(
         event,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -406,6 +406,10 @@ def pick_warnings(poll: DatePoll, slot: PollSlot) -> list[str]:
         venue=event.venue,
         expected_attendance=event.expected_attendance,
     )
+    # The form's warnings name holidays too once a move brings them up; a pick always
+    # says them, once each.
+    holidays = holiday_warnings(event.participants, starts_at, ends_at, event.timezone)
+    return warnings + [w for w in holidays if w not in warnings]
 
 
 def pick(

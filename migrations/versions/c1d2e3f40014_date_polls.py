@@ -1,7 +1,7 @@
 """date polls: candidate slots for an event, the partners asked and their answers
 
 Revision ID: c1d2e3f40014
-Revises: c1d2e3f40012
+Revises: c1d2e3f40013
 Create Date: 2026-12-04 18:50:00.000000
 
 """
@@ -14,7 +14,7 @@ from app.db_types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "c1d2e3f40014"
-down_revision = "c1d2e3f40012"
+down_revision = "c1d2e3f40013"
 branch_labels = None
 depends_on = None
 
