@@ -374,7 +374,7 @@ def event_input(slot: PollSlot, zone_name: str) -> tuple:
     )
 
 
-def check_pickable(poll: DatePoll, slot: PollSlot, seen_version: str | None, now) -> None:
+def check_pickable(poll: DatePoll, slot: PollSlot, seen_version: str | None, now=None) -> None:
     if poll.status == PollStatus.PICKED:
         raise DomainError(
             _(
@@ -388,7 +388,8 @@ def check_pickable(poll: DatePoll, slot: PollSlot, seen_version: str | None, now
     if slot.poll_id != poll.id:
         raise DomainError(_("That candidate date is not one of this poll's."), "slot")
     check_version(poll, seen_version)
-    _check_when(poll.event.project, slot.starts_at, slot.ends_at, slot.timezone, slot.all_day, now)
+    project = poll.event.project
+    _check_when(project, slot.starts_at, slot.ends_at, slot.timezone, slot.all_day, now or utcnow())
 
 
 def pick_warnings(poll: DatePoll, slot: PollSlot) -> list[str]:

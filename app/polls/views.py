@@ -97,6 +97,9 @@ def _render(poll, *, pick_form=None, forms=None, warnings=(), outside=(), status
                     poll.slots, f"p{partner.id}", formdata=None, answers=mine
                 )
     runs = can.can_run_poll(poll.event) and poll.status == PollStatus.OPEN
+    if pick_form is not None and not runs:
+        for message in pick_form.form_errors:
+            flash(message, "error")  # the pick form is gone: say why above the page
     if runs and pick_form is None:
         pick_form = PickForm(formdata=None)
     if pick_form is not None:
