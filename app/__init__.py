@@ -75,10 +75,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.delegations.views import bp as delegations_bp
     from app.events.views import bp as events_bp
     from app.feeds.views import bp as feeds_bp
+    from app.holidays.views import bp as holidays_bp
     from app.home.views import bp as home_bp
     from app.mail.views import bp as mail_bp
     from app.outcomes.views import bp as outcomes_bp
     from app.people.views import bp as people_bp
+    from app.planner.views import bp as planner_bp
     from app.polls.views import bp as polls_bp
     from app.practices.views import bp as practices_bp
     from app.reports.views import bp as reports_bp
@@ -88,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(activity_bp)
     app.register_blueprint(second_factor_bp)
     for blueprint in (people_bp, delegations_bp, mail_bp, polls_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (holidays_bp, planner_bp):
         app.register_blueprint(blueprint)
 
 

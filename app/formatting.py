@@ -38,6 +38,7 @@ ENGLISH = {
     "day": "EEE d MMM y",  # Tue 16 Jun 2020
     "month": "MMMM y",  # June 2020
     "short_month": "MMM y",  # Jun 2020
+    "day_month": "d MMM",  # 16 Jun
     "time": "HH:mm",
     "datetime": "{1}, {0}",
 }
@@ -77,6 +78,8 @@ def _pattern(kind: str, lang: str) -> str:
         return locale.datetime_skeletons["yMMMM"].pattern
     if kind == "short_month":
         return locale.datetime_skeletons["yMMM"].pattern
+    if kind == "day_month":
+        return locale.datetime_skeletons["MMMd"].pattern
     if kind == "time":
         return locale.time_formats["short"].pattern
     if kind == "datetime":
@@ -120,6 +123,12 @@ def format_short_month(value: date | datetime, lang: str | None = None) -> str:
     """A month, abbreviated where the language does: 'Jun 2020', '2020. jún.'."""
     lang = language(lang)
     return _babel_date(_day(value), _pattern("short_month", lang), locale=_locale(lang))
+
+
+def format_day_month(value: date | datetime, lang: str | None = None) -> str:
+    """A day without its year, where the year is plain: '16 Jun', '16. juuni', 'jún. 16.'."""
+    lang = language(lang)
+    return _babel_date(_day(value), _pattern("day_month", lang), locale=_locale(lang))
 
 
 def format_clock(value: datetime, lang: str | None = None) -> str:

@@ -69,6 +69,8 @@ COVERED_BLUEPRINTS = {
     "delegations",
     "mail",
     "polls",
+    "holidays",
+    "planner",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -809,6 +811,30 @@ ROUTES += [
         EDITORS,
         {"version": "{versions[poll]}"},
         unknown="/polls/999999/close",
+    ),
+]
+
+# Public holidays and the semester planner: a partner's holidays and the planner are public
+# (internal events only for signed-in readers); a partner's region is the coordinators'.
+ROUTES += [
+    Route(
+        "holidays.partner_holidays",
+        "GET",
+        "/partners/{host_code}/holidays",
+        EVERYONE,
+        unknown="/partners/NOPE/holidays",
+    ),
+    Route(
+        "holidays.partner_holidays",
+        "POST",
+        "/partners/{other_code}/holidays",
+        {COORD},
+        {"region": "GE"},
+        unknown="/partners/NOPE/holidays",
+    ),
+    Route("planner.semester", "GET", "/planner", EVERYONE),
+    Route(
+        "planner.semester", "GET", "/planner?semester=2", EVERYONE, unknown="/planner?semester=99"
     ),
 ]
 

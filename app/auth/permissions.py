@@ -263,3 +263,22 @@ def can_answer_poll(poll, partner_id: int, user=None) -> bool:
     if user.role == Role.COORDINATOR:
         return True
     return user.role == Role.PARTNER and user.partner_id == partner_id
+
+
+# --- Public holidays and the semester planner
+
+
+def can_edit_partner_region(partner, user=None) -> bool:
+    """A partner's region, which decides its regional public holidays: coordinators."""
+    return is_coordinator(user)
+
+
+def can_view_planner(user=None) -> bool:
+    """The semester planner: whoever reads the events calendar, which is everyone (internal
+    events in it only for signed-in accounts, as `can_see_internal` says)."""
+    return True
+
+
+def can_view_partner_holidays(partner, user=None) -> bool:
+    """A partner's public holidays and region: everyone (they are public facts)."""
+    return True

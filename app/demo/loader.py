@@ -46,6 +46,37 @@ D002 = "002_e22bd886a1fe9cd2.txt"
 D003 = "003_b30a3ca7edd60d59.txt"
 RECORD = "BETTER's project page, https://www.interregeurope.eu/better/ (not among the seeds)"
 
+#: Where a city lies is public: its country's ISO 3166-2 subdivisions.
+LOCATION = "ISO 3166-2, the subdivisions of each country (the city's public location)"
+#: Each city's region for its public holidays (the `holidays` library's subdivision code,
+#: None where the country's holidays are national), with the public words it follows from.
+REGIONS = {
+    "Genoa": (
+        "GE",
+        "Genoa is in the Metropolitan City of Genoa (IT-GE), in Liguria; the public-holiday "
+        "calendar knows Italy by province, and Genoa keeps its patron's day, 24 June.",
+    ),
+    "Birmingham": (
+        "ENG",
+        "Birmingham is in England (GB-ENG), whose bank holidays differ from Scotland's "
+        "and Northern Ireland's.",
+    ),
+    "Gävle": (
+        None,
+        "Gävle is in Gävleborg County (SE-X); Sweden's public holidays are the same in "
+        "every county.",
+    ),
+    "Tartu": (
+        None,
+        "Tartu is in Tartu County (EE-78); Estonia's public holidays are national.",
+    ),
+    "Nyíregyháza": (
+        None,
+        "Nyíregyháza is in Szabolcs-Szatmár-Bereg County (HU-SZ); Hungary's public "
+        "holidays and rest days are national.",
+    ),
+}
+
 FIVE_CITIES = (
     "viis kohalikku omavalitsust (Genoa Itaaliast, Gävle Rootsist, Birmingham "
     "Suurbritanniast, Tartu Eestist, Nyíregyháza Ungarist)"
@@ -224,6 +255,7 @@ def _partners(project: Project, ledger: Ledger) -> dict[str, Partner]:
             timezone=zone_name,
             language=language,
             is_lead=lead,
+            region=REGIONS[city][0],
         )
         partners[city] = partner
         db.session.add(partner)
@@ -246,6 +278,7 @@ def _partners(project: Project, ledger: Ledger) -> dict[str, Partner]:
             ledger.record(
                 partner, RECORD, "The Municipality of Genoa is the lead partner.", field="is_lead"
             )
+        ledger.record(partner, LOCATION, REGIONS[city][1], field="region")
     return partners
 
 

@@ -72,7 +72,10 @@ def add(kind, title, host_code, start, end, timezone, visitors, internal, fold) 
         f"Scheduled event {event.id}: {event.display_title}, "
         f"{format_local(event.starts_at, event.timezone)}."
     )
-    for warning in services.period_warnings(project, event.starts_at, event.timezone):
+    notes = services.holiday_warnings(
+        event.participants, event.starts_at, event.ends_at, event.timezone
+    ) + services.period_warnings(project, event.starts_at, event.timezone)
+    for warning in notes:
         click.echo(f"Note: {warning}", err=True)
 
 

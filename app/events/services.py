@@ -13,6 +13,7 @@ from app.errors import DomainError, UnknownPeriod
 from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.formatting import format_clock, format_date, format_local
+from app.holidays.services import holiday_warnings
 from app.input_rules import fits, one_line, text_block, web_address
 from app.partners.models import Partner, Person, Project, Venue
 from app.timezones import day_bounds_utc, in_zone, local_to_utc, zone
@@ -205,8 +206,10 @@ def scheduling_warnings(
     venue: Venue | None = None,
     expected_attendance: int | None = None,
     exclude_event_id: int | None = None,
+    zone_name: str | None = None,
 ) -> list[str]:
-    """What a coordinator should know before saving: overlaps and a too-small venue."""
+    """What a coordinator should know before saving: overlaps, a too-small venue and, given
+    the event's zone, the public holidays of `partners` (host and visitors) on its days."""
     from app.events.models import event_participant
 
     warnings = []
@@ -250,7 +253,25 @@ def scheduling_warnings(
                     expected=expected_attendance,
                 )
             )
+    if zone_name is not None:
+        warnings += holiday_warnings(partners, starts_at, ends_at, zone_name)
     return warnings
+
+
+def new_holiday_warnings(
+    event: Event,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    zone_name: str,
+    partners: list[Partner],
+) -> list[str]:
+    """The public holidays a change of days, zone or partners brings up: those of the new
+    days and partners the event's present days and partners did not already fall on."""
+    before = set(
+        holiday_warnings(event.participants, event.starts_at, event.ends_at, event.timezone)
+    )
+    return [w for w in holiday_warnings(partners, starts_at, ends_at, zone_name) if w not in before]
 
 
 def period_warnings(project: Project, starts_at: datetime, zone_name: str) -> list[str]:
@@ -288,8 +309,9 @@ def change_warnings(
 ) -> list[str]:
     """The warnings an edit raises: only those its own change brings up. Overlaps when the
     time, host or participants change; capacity when the venue or expected attendance
-    does; the reporting periods when the start day does. A coordinator who saved anyway
-    is not asked again for a title or description edit."""
+    does; the reporting periods when the start day does; public holidays the new days or
+    partners fall on that the old ones did not. A coordinator who saved anyway is not asked
+    again for a title or description edit."""
     moved = (starts_at, ends_at) != (event.starts_at, event.ends_at)
     people = host.id != event.host_partner_id or {p.id for p in partners} != {
         p.id for p in event.participants
@@ -306,6 +328,9 @@ def change_warnings(
         expected_attendance=expected_attendance,
         exclude_event_id=event.id,
     )
+    warnings += new_holiday_warnings(
+        event, starts_at=starts_at, ends_at=ends_at, zone_name=zone_name, partners=partners
+    )
     if in_zone(starts_at, zone_name).date() != event.local_start.date():
         warnings += period_warnings(event.project, starts_at, zone_name)
     return warnings
@@ -314,11 +339,18 @@ def change_warnings(
 def postpone_warnings(
     event: Event, start: datetime | date | None, end: datetime | date | None
 ) -> list[str]:
-    """What to know before postponing to new dates: whether they count in a report."""
+    """What to know before postponing to new dates: public holidays of its partners the new
+    days fall on (and the old did not), and whether they count in a report."""
     if start is None or end is None:
         return []
-    starts_at, _ends_at, _all_day = event_span(start, end, event.timezone)
-    return period_warnings(event.project, starts_at, event.timezone)
+    starts_at, ends_at, _all_day = event_span(start, end, event.timezone)
+    return new_holiday_warnings(
+        event,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        zone_name=event.timezone,
+        partners=list(event.participants),
+    ) + period_warnings(event.project, starts_at, event.timezone)
 
 
 def update_event(

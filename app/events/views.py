@@ -28,6 +28,7 @@ from app.events.forms import (
 from app.events.models import Event, EventSession
 from app.extensions import db
 from app.formatting import BABEL_LOCALES, format_date_span, format_local, language
+from app.holidays.services import chosen_partners, holidays_by_day
 from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
 from app.template_helpers import reader_timezone
@@ -147,8 +148,14 @@ def calendar():
     following = (first + timedelta(days=32)).replace(day=1)
     # The columns' heads, Monday first, as the reader's language abbreviates them (CLDR).
     names = get_day_names("abbreviated", context="stand-alone", locale=BABEL_LOCALES[language()])
+    partners = partners_of(project)
+    own = current_user.partner_id if current_user.is_authenticated else None
+    shaded = chosen_partners(partners, request.args.getlist("partner"), own)
     return render_template(
         "events/calendar.html",
+        partners=partners,
+        shaded=shaded,
+        holidays=holidays_by_day(shaded, weeks[0][0], weeks[-1][-1]),
         project=project,
         first=first,
         weeks=weeks,
@@ -309,6 +316,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
         venue=venue,
         expected_attendance=values["expected_attendance"],
         exclude_event_id=exclude_id,
+        zone_name=zone_name,
     ) + services.period_warnings(project, starts_at, zone_name)
 
 

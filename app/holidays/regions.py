@@ -79,3 +79,14 @@ def region_code(country: str, region: str | None) -> str | None:
         ),
         "region",
     )
+
+
+def region_names(country: str) -> dict[str, str]:
+    """Each subdivision code of `country` with the library's name for it where it has one
+    ('GE' → 'Genova', 'ENG' → 'England'); the code itself otherwise."""
+    names: dict[str, str] = {}
+    calendar = holidays.country_holidays(country) if subdivisions(country) else None
+    aliases = getattr(calendar, "subdivisions_aliases", {}) or {}
+    for name, code in aliases.items():
+        names.setdefault(code, name)
+    return {code: names.get(code, code) for code in subdivisions(country)}

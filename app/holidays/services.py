@@ -12,6 +12,7 @@ and kept (`_year_holidays`); nothing is stored in the database, and feeds never 
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ import holidays
 from flask_babel import gettext as _
 
 from app.formatting import country_name, format_long_date, language
-from app.holidays.regions import country_supported
+from app.holidays.regions import country_supported, region_code
 from app.partners.models import Partner
 from app.timezones import in_zone
 
@@ -142,3 +143,77 @@ def holiday_warnings(
         )
         for (day, country), names in sorted(found.items())
     ]
+
+
+def set_region(partner: Partner, region: str | None) -> bool:
+    """Set the partner's region (a subdivision code of its country, or none); refuses a
+    region its country does not have, before writing. True when it changed; the caller
+    commits."""
+    code = region_code(partner.country, region)
+    if code == partner.region:
+        return False
+    partner.region = code
+    return True
+
+
+def chosen_partners(
+    partners: list[Partner], codes: list[str], own_partner_id: int | None
+) -> list[Partner]:
+    """The partners whose holidays a calendar shades: those whose codes the reader chose,
+    else the reader's own partner, else none."""
+    chosen = [p for p in partners if p.code in set(codes)]
+    if not codes and own_partner_id is not None:
+        chosen = [p for p in partners if p.id == own_partner_id]
+    return chosen
+
+
+def holidays_by_day(
+    partners: Iterable[Partner], first: date, last: date
+) -> dict[date, list[tuple[Partner, list[str]]]]:
+    """Day → (partner, the holiday's names) for each of `partners` off that day, from
+    `first` to `last`; partners in the order given."""
+    found: dict[date, list[tuple[Partner, list[str]]]] = {}
+    for partner in partners:
+        for day, names in holidays_between(partner, first, last).items():
+            found.setdefault(day, []).append((partner, names))
+    return found
+
+
+@dataclass
+class EventHoliday:
+    """A public holiday an event falls on, in one country: for the dashboard's list."""
+
+    day: date
+    event: object  # app.events.models.Event
+    country: str
+    partners: list[Partner]
+    names: list[str]
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+def event_holidays(events: Iterable, first: date, last: date) -> list[EventHoliday]:
+    """For each event, each day of it from `first` to `last` (in its own zone) that is a
+    public holiday for its host or a visiting partner: one row per (day, event, country),
+    in date order."""
+    found: list[EventHoliday] = []
+    for event in events:
+        days = [
+            d
+            for d in event_days(event.starts_at, event.ends_at, event.timezone)
+            if first <= d <= last
+        ]
+        if not days:
+            continue
+        rows: dict[tuple[date, str], EventHoliday] = {}
+        for partner in sorted(event.participants, key=lambda p: (p.country, p.city)):
+            for day, names in holidays_between(partner, days[0], days[-1]).items():
+                row = rows.setdefault(
+                    (day, partner.country), EventHoliday(day, event, partner.country, [], [])
+                )
+                row.partners.append(partner)
+                row.names += [name for name in names if name not in row.names]
+        found += rows.values()
+    return sorted(found, key=lambda r: (r.day, r.event.starts_at, r.event.id, r.country))

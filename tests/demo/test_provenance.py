@@ -104,6 +104,21 @@ def test_kick_off_on_4_and_5_september_2019_in_genoa_from_the_public_record(demo
     assert record and "4 and 5 September 2019" in record[0].quote
 
 
+def test_each_citys_region_for_its_holidays_follows_from_its_public_location(demo):
+    partners = {p.city: p for p in db.session.scalars(select(Partner))}
+    assert {city: p.region for city, p in partners.items()} == {
+        "Genoa": "GE",
+        "Birmingham": "ENG",
+        "Gävle": None,
+        "Tartu": None,
+        "Nyíregyháza": None,
+    }
+    for partner in partners.values():
+        (fact,) = _sources(partner, "region")
+        assert fact.kind == "public_record" and partner.city in fact.quote
+        assert "ISO 3166-2" in fact.document
+
+
 def test_the_mapping_of_summer_2020_counts_in_semester_2_and_says_it_is_assumed(demo):
     project = the_project()
     assert project.period_for(date(2020, 6, 1)).number == 2

@@ -1,0 +1,1 @@
+"""The semester at a glance: partners by weeks, their events as bars, holidays shaded."""
