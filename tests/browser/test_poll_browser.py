@@ -10,7 +10,7 @@ from app.mail.delivery import deliver_due
 from app.polls.models import DatePoll
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.mail.conftest import smtp  # noqa: F401
-from tests.polls.conftest import world  # noqa: F401
+from tests.polls.conftest import poll_clock, world  # noqa: F401
 
 
 def _answer(page, answers: dict[str, tuple[str, str]]) -> None:
@@ -23,7 +23,12 @@ def _answer(page, answers: dict[str, tuple[str, str]]) -> None:
     page.get_by_role("button", name="Save our answers").click()
 
 
-def test_a_poll_from_opening_to_pick_with_two_partner_editors(world, page, smtp):  # noqa: F811
+def test_a_poll_from_opening_to_pick_with_two_partner_editors(
+    poll_clock,  # noqa: F811
+    world,  # noqa: F811
+    page,
+    smtp,  # noqa: F811
+):
     sign_in(page, "coord@example.org")
     page.goto(f"/events/{world.event.id}")
     page.get_by_role("link", name="Find a date with a poll").click()

@@ -2,7 +2,7 @@
 yet; an editor of each city, a coordinator and a funder."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -11,6 +11,17 @@ from app.partners.models import Person
 from app.polls import services
 from app.polls.services import SlotInput
 from tests import factories
+
+#: The moment these tests live at, whatever the machine's clock says: the candidate dates
+#: of March 2027 are still to come, and the polls of the world still open.
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def poll_clock(monkeypatch):
+    """The polls' clock (what is past, what is closed) stands at NOW."""
+    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    return NOW
 
 
 @dataclass
