@@ -576,3 +576,22 @@ def test_open_answer_and_pick_are_in_the_events_history(world, client):
         ("poll_answer", "created"),
         ("date_poll", "changed"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("et", "Kuupäevavalikud, parim esimesena"),
+        ("hu", "Javasolt időpontok, a legjobb elöl"),
+        ("it", "Date proposte, dalla migliore"),
+        ("sv", "Föreslagna datum, bästa först"),
+    ],
+)
+def test_the_poll_pages_read_in_each_language(world, client, lang, words):
+    poll = world.open_poll()
+    services.answer(poll, world.genoa, {poll.slots[0].id: ("if_need_be", "")})
+    db.session.commit()
+    _as(client, world, "coordinator")
+    page = client.get(f"/polls/{poll.id}?lang={lang}")
+    assert page.status_code == 200 and words in page.text
+    assert client.get(f"/polls/new/{world.event.id}?lang={lang}").status_code == 200
