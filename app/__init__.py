@@ -64,6 +64,7 @@ def _import_models() -> None:
     from app.mail import models as _mail  # noqa: F401
     from app.outcomes import models as _outcomes  # noqa: F401
     from app.partners import models as _partners  # noqa: F401
+    from app.polls import models as _polls  # noqa: F401
     from app.practices import models as _practices  # noqa: F401
 
 
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.outcomes.views import bp as outcomes_bp
     from app.people.views import bp as people_bp
     from app.planner.views import bp as planner_bp
+    from app.polls.views import bp as polls_bp
     from app.practices.views import bp as practices_bp
     from app.reports.views import bp as reports_bp
 
@@ -87,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(activity_bp)
     app.register_blueprint(second_factor_bp)
-    for blueprint in (people_bp, delegations_bp, mail_bp):
+    for blueprint in (people_bp, delegations_bp, mail_bp, polls_bp):
         app.register_blueprint(blueprint)
     for blueprint in (holidays_bp, planner_bp):
         app.register_blueprint(blueprint)

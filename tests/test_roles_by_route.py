@@ -14,7 +14,7 @@ may be sent to sign in first).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from app.outcomes.models import Action, ActionGroup, ActionPlan, Indicator, Outc
 from app.outcomes.services import attachment_path, store_attachment
 from app.partners.models import Person
 from app.people.services import create_person
+from app.polls.services import SlotInput, open_poll
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
 from app.versioning import version_of
@@ -67,6 +68,7 @@ COVERED_BLUEPRINTS = {
     "people",
     "delegations",
     "mail",
+    "polls",
     "holidays",
     "planner",
 }
@@ -765,6 +767,51 @@ ROUTES += [
         {"present": "{registration}", "version": "{versions[event]}"},
         unknown="/events/999999/check-in/{host_partner}",
     ),
+    # Date polls: `poll` is open on `event` (Tartu hosts, Genoa visits); the public never
+    # sees polls, funders read them.
+    Route("polls.open_poll", "GET", "/polls/new/{event}", EDITORS, unknown="/polls/new/999999"),
+    Route(
+        "polls.open_poll",
+        "POST",
+        "/polls/new/{internal}",
+        EDITORS,
+        {"slots-0-first": "{poll_days[0]}", "closes_on": "{poll_days[0]}"},
+        refused={ANON: 404},
+        unknown="/polls/new/999999",
+    ),
+    Route("polls.detail", "GET", "/polls/{poll}", SIGNED_IN, unknown="/polls/999999"),
+    Route(
+        "polls.answer",
+        "POST",
+        "/polls/{poll}/answers/{other_partner}",
+        {COORD, OTHER},
+        {"p{other_partner}-answer-{poll_slot}": "yes", "p{other_partner}-comment-{poll_slot}": ""},
+        unknown="/polls/999999/answers/{other_partner}",
+    ),
+    Route(
+        "polls.answer",
+        "POST",
+        "/polls/{poll}/answers/{host_partner}",
+        {COORD, HOST},
+        {"p{host_partner}-answer-{poll_slot}": "no"},
+        unknown="/polls/{poll}/answers/999999",
+    ),
+    Route(
+        "polls.pick",
+        "POST",
+        "/polls/{poll}/pick",
+        EDITORS,
+        {"slot": "{poll_slot}", "version": "{versions[poll]}", "save_anyway": "1"},
+        unknown="/polls/999999/pick",
+    ),
+    Route(
+        "polls.close",
+        "POST",
+        "/polls/{poll}/close",
+        EDITORS,
+        {"version": "{versions[poll]}"},
+        unknown="/polls/999999/close",
+    ),
 ]
 
 # Public holidays and the semester planner: a partner's holidays and the planner are public
@@ -819,6 +866,10 @@ class World:
 
     outbox_message: int = 0  # the invitation of a Tartu contact person to `event`
     unsubscribe_token: str = ""  # that person's unsubscribe link
+
+    poll: int = 0  # a date poll open on `event`, asking Tartu and Genoa
+    poll_slot: int = 0  # its first candidate date
+    poll_days: tuple = ()  # its candidate days (ISO), weeks ahead of today
 
 
 def build_world() -> World:
@@ -888,7 +939,15 @@ def build_world() -> World:
     db.session.add(Registration(event=event, person=contact, partner=tartu))
     db.session.commit()
     outbox_message = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+    poll_days = [date.today() + timedelta(days=n) for n in (40, 47)]
+    poll = open_poll(
+        event, slots=[SlotInput(day) for day in poll_days], closes_on=poll_days[0] - timedelta(1)
+    )
+    db.session.commit()
     return World(
+        poll=poll.id,
+        poll_slot=poll.slots[0].id,
+        poll_days=tuple(day.isoformat() for day in poll_days),
         outbox_message=outbox_message,
         unsubscribe_token=unsubscribe_token(contact.id),
         event=event.id,
@@ -918,6 +977,7 @@ def build_world() -> World:
             "indicator": version_of(indicator),
             "person": version_of(person),
             "registration": version_of(registration),
+            "poll": version_of(poll),
         },
         removed_session=removal.id,
         person=person.id,

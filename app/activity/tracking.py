@@ -33,6 +33,7 @@ from app.events.models import Attendance, Event, EventSession
 from app.extensions import db
 from app.outcomes.models import Action, ActionGroup, ActionPlan, Attachment, Indicator, Outcome
 from app.partners.models import Partner, Person, Venue
+from app.polls.models import DatePoll, PollAnswer, PollSlot
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
 
 PENDING_KEY = "activity_pending"
@@ -166,6 +167,20 @@ TRACKED: dict[type, Tracked] = {
         lambda o: (o.person or db.session.get(Person, o.person_id)).display_name,
         hidden=frozenset({"event_id", "registered_by_id", "registered_at"}),
     ),
+    DatePoll: Tracked(
+        "date_poll",
+        lambda o: o.id,
+        lambda o: ("event", o.event_id or o.event.id),
+        lambda o: "Date poll",
+        hidden=frozenset({"event_id", "opened_by_id", "picked_slot_id"}),
+    ),
+    PollAnswer: Tracked(
+        "poll_answer",
+        lambda o: o.slot_id,
+        lambda o: ("event", (o.slot or db.session.get(PollSlot, o.slot_id)).poll.event_id),
+        lambda o: f"Answer of {(o.partner or db.session.get(Partner, o.partner_id)).city}",
+        hidden=frozenset({"slot_id", "answered_by_id", "answered_at"}),
+    ),
     User: Tracked(
         "account",
         lambda o: o.id,
@@ -200,6 +215,8 @@ KIND_LABELS = {
     "account": _l("Account"),
     "person": _l("Person"),
     "registration": _l("Registration"),
+    "date_poll": _l("Date poll"),
+    "poll_answer": _l("Poll answer"),
 }
 
 

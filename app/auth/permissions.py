@@ -239,6 +239,32 @@ def can_read_delegation_page(event, partner_id: int, user=None) -> bool:
     return can_register_delegation(event, partner_id, deadline_passed=False, user=user)
 
 
+# Date polls.
+
+
+def can_read_polls(user=None) -> bool:
+    """A date poll and its answers: any signed-in account (funders read, as they read
+    delegations); the public never sees polls."""
+    return is_signed_in(user)
+
+
+def can_run_poll(event, user=None) -> bool:
+    """Opening, closing and picking the date of an event's poll: whoever edits the event
+    (coordinators, and the host partner's editors)."""
+    return can_edit_event(event, user)
+
+
+def can_answer_poll(poll, partner_id: int, user=None) -> bool:
+    """Answering a poll for a partner's delegation: that partner's editors, when the partner
+    is asked; coordinators for any partner asked (an answer given by telephone)."""
+    user = _user(user)
+    if not is_signed_in(user) or partner_id not in {row.partner_id for row in poll.asked}:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.PARTNER and user.partner_id == partner_id
+
+
 # --- Public holidays and the semester planner
 
 

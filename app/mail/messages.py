@@ -52,6 +52,23 @@ SNAPSHOT_FIELDS = (
 )
 UNSUBSCRIBE_SALT = "mail-unsubscribe"
 
+#: Why a change was made, when the area making it says so (`outbox.give_reason`): reason ->
+#: (subject with %(title)s, first line of the text), lazy, read in the recipient's language.
+REASONS: dict[str, tuple] = {}
+
+
+def register_reason(reason: str, *, subject, line) -> None:
+    """Let an area name why it changes an event, so the update says so (once per person)."""
+    REASONS[reason] = (subject, line)
+
+
+def reason_of(changes: list[dict]) -> tuple | None:
+    """The registered reason a change in this message was made for, if any."""
+    for change in changes:
+        if change.get("reason") in REASONS:
+            return REASONS[change["reason"]]
+    return None
+
 
 def snapshot(values: dict) -> dict:
     """An event's state as JSON: instants as ISO text."""
@@ -127,6 +144,10 @@ def compose(
             else []
         )
         subject = _subject(kind, event, changes, title)
+        reason = reason_of(changes) if kind == MessageKind.UPDATE else None
+        if reason is not None:
+            subject = str(reason[0]) % {"title": title}
+            lines = [str(reason[1]), *lines]
         body = render_template(
             "mail/message_text.html",
             person=person,

@@ -34,6 +34,7 @@ REGISTERED = RegistrationStatus.REGISTERED.value
 INTENTS_KEY = "mail_intents"
 ENTRIES_KEY = "mail_entries"  # the event's feed entry, built once per language and flush
 WRITTEN_KEY = "mail_written"  # (person_id, event_id) -> message id, this transaction
+REASONS_KEY = "mail_reasons"  # event id -> why this transaction changes it (give_reason)
 
 
 @dataclass
@@ -153,6 +154,13 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 intents.append(found)
 
 
+def give_reason(session: Session, event: Event, reason: str) -> None:
+    """Say why this transaction changes `event` (a reason registered with
+    `messages.register_reason`): its update messages open with that reason's subject and
+    line, and keep it when later changes merge into them."""
+    session.info.setdefault(REASONS_KEY, {})[event.id] = reason
+
+
 # --- After the flush: who gets what ---------------------------------------------------
 
 
@@ -257,8 +265,12 @@ def _carry_out(session: Session, intent: Intent, now: datetime) -> None:
         _partners_changed(session, intent, now)
         return
     kind = MessageKind.INVITATION if intent.kind == "scheduled" else MessageKind.UPDATE
+    old = intent.old or None
+    reason = session.info.get(REASONS_KEY, {}).get(event.id)
+    if old is not None and reason:
+        old = {**old, "reason": reason}
     for found in recipients(session, event.id):
-        _write(session, event, found, kind, intent.old or None, now)
+        _write(session, event, found, kind, old, now)
 
 
 def _partners_changed(session: Session, intent: Intent, now: datetime) -> None:
@@ -408,6 +420,7 @@ def _silence(session: Session, person_id: int, erased: bool) -> None:
 def _forget(session: Session, *_args) -> None:
     session.info.pop(INTENTS_KEY, None)
     session.info.pop(WRITTEN_KEY, None)
+    session.info.pop(REASONS_KEY, None)
 
 
 def init_app(_app) -> None:
