@@ -57,7 +57,14 @@ def test_the_menu_button_opens_and_closes_the_menu_on_a_phone(app, page):
     page.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-expanded", "true")
     page.keyboard.press("Tab")
-    expect(page.locator(".site-menu a").first).to_be_focused()
+    first_link = page.locator(".site-menu a").first
+    expect(first_link).to_be_focused()
+    # Our own focus ring: a white 3 px outline, set off from the link, on the dark header.
+    ring = first_link.evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset]; }"
+    )
+    assert ring == ["solid", "3px", "rgb(255, 255, 255)", "2px"], ring
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Space")
     expect(button).to_have_attribute("aria-expanded", "false")
