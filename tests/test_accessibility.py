@@ -64,16 +64,17 @@ def _described_by(page: Elements, control_id: str) -> list[str]:
 def coordinator_client(app, client):
     project = factories.project(years=8)
     genoa = factories.partner(project, "P1", "Genoa", "Europe/Rome", country="IT")
-    tartu = factories.partner(project, "P4", "Tartu", "Europe/Tallinn")
-    factories.event(project, genoa, datetime(2026, 3, 5, 10), datetime(2026, 3, 5, 16))
+    factories.partner(project, "P4", "Tartu", "Europe/Tallinn")
+    event = factories.event(project, genoa, datetime(2026, 3, 5, 10), datetime(2026, 3, 5, 16))
     factories.user("coord@example.org", "coordinator", genoa)
     factories.sign_in(client, "coord@example.org")
-    client.partners = (genoa, tartu)
+    client.event_id = event.id
     return client
 
 
-@pytest.mark.parametrize("url", ["/events/new", "/account", "/events/1/registration-rules"])
+@pytest.mark.parametrize("url", ["/events/new", "/account", "/events/{id}/registration-rules"])
 def test_every_hint_in_a_form_is_read_with_its_field(coordinator_client, url):
+    url = url.format(id=coordinator_client.event_id)
     page = Elements(coordinator_client.get(url).get_data(as_text=True))
     hints = [hint for hint in page.with_class("hint") if hint.get("in form")]
     assert hints, "the forms show hints"
