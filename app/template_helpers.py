@@ -7,6 +7,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app.auth.permissions import can_see_meeting_link
+from app.error_summary import form_problems
 from app.events.models import MeetingLink
 from app.events.models import meeting_link as _meeting_link
 from app.formatting import (
@@ -70,3 +71,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["reader_timezone"] = reader_timezone
     app.jinja_env.globals["meeting_link"] = meeting_link
+    app.jinja_env.globals["form_problems"] = form_problems

@@ -146,7 +146,9 @@ def test_bad_input_keeps_what_was_typed(accounts, page):
     page.get_by_label("End time").fill("14:00")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_text("The end is before the start.").is_visible()
+    # Beside the field, and in the summary of the form's problems at the top.
+    assert page.locator(".field").get_by_text("The end is before the start.").is_visible()
+    assert page.locator(".error-summary").get_by_text("The end is before the start.").is_visible()
     assert page.get_by_label("Title").input_value() == "<b>Local meeting</b>"
     _no_serious_violations(page, "events-new-error")
     assert db.session.scalar(select(Event).where(Event.title.like("%Local meeting%"))) is None
