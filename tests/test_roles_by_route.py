@@ -67,6 +67,7 @@ COVERED_BLUEPRINTS = {
     "people",
     "delegations",
     "mail",
+    "search",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -763,6 +764,10 @@ ROUTES += [
         {"present": "{registration}", "version": "{versions[event]}"},
         unknown="/events/999999/check-in/{host_partner}",
     ),
+    # Search: everyone searches; what each role finds is tested in tests/search.
+    Route("search.results", "GET", "/search", EVERYONE),
+    Route("search.results", "GET", "/search?q=citizen", EVERYONE),
+    Route("search.results", "GET", "/search?q=citizen&kind=person&page=2", EVERYONE),
 ]
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import column as sa_column
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import can_search, can_see_internal
+from app.enums import OutcomeKind
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.queries import visible
@@ -307,7 +308,7 @@ def _outcome_hit(item: Outcome, body: str, words: list[str]) -> Hit:
         plan = item.action.group.plan
         url = url_for("outcomes.action_plan", partner_code=plan.partner.code)
         where = f"{plan.partner.city}: {item.action.title}"
-    return Hit(url, highlight(where, words), excerpt(body, words), item.kind_enum.label)
+    return Hit(url, highlight(where, words), excerpt(body, words), OutcomeKind(item.kind).label)
 
 
 def _person_query(project: Project, words: list[str], _internal: bool):

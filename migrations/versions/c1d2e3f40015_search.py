@@ -46,11 +46,19 @@ CREATE OR REPLACE FUNCTION search_unaccent(text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$
 """
+# The words of a text as the index reads them: unaccented, and with the characters that
+# make PostgreSQL's parser read tags, e-mail addresses, hosts or paths as one token (or
+# drop them) turned into spaces, so words are found the way FTS5 finds them.
+POSTGRES_WORDS = """
+CREATE OR REPLACE FUNCTION search_words(text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+AS $$ SELECT translate(search_unaccent($1), '<>@/\\.:&_', '         ') $$
+"""
 POSTGRES_VECTOR = [
     """ALTER TABLE search_document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, search_unaccent(title)), 'A')
-        || setweight(to_tsvector('simple'::regconfig, search_unaccent(body)), 'B')
-        || setweight(to_tsvector('simple'::regconfig, search_unaccent(keywords)), 'C')
+        setweight(to_tsvector('simple'::regconfig, search_words(title)), 'A')
+        || setweight(to_tsvector('simple'::regconfig, search_words(body)), 'B')
+        || setweight(to_tsvector('simple'::regconfig, search_words(keywords)), 'C')
     ) STORED""",
     "CREATE INDEX ix_search_document_search_vector ON search_document USING gin (search_vector)",
 ]
@@ -89,6 +97,7 @@ def upgrade():
             )
         )
         op.execute(POSTGRES_UNACCENT.format(schema=schema))
+        op.execute(POSTGRES_WORDS)
         for statement in POSTGRES_VECTOR:
             op.execute(statement)
     else:
@@ -104,6 +113,7 @@ def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.drop_table("search_document")
+        op.execute("DROP FUNCTION IF EXISTS search_words(text)")
         op.execute("DROP FUNCTION IF EXISTS search_unaccent(text)")
     else:
         op.execute("DROP TABLE IF EXISTS search_fts")
