@@ -17,11 +17,12 @@ number of rows; highlighting is done here, in Python, the same way for both data
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import Select, false, func, literal, literal_column, or_, select, table, true
+from sqlalchemy import Select, false, func, literal, literal_column, or_, select, table
 from sqlalchemy import column as sa_column
 from sqlalchemy.orm import joinedload
 
@@ -89,10 +90,12 @@ def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _fts_query(words: list[str]) -> str:
-    """An FTS5 query: every word, each as a prefix ("gavle"* "tartu"*). Words are letters
-    and digits only, so quoting them is enough."""
-    return " ".join(f'"{word}"*' for word in words)
+def _fts_query(words: list[str], kind: str | None = None) -> str:
+    """An FTS5 query: every word, each as a prefix, in the title, body or keywords, and
+    the kind when given (kind : "event" AND {title body keywords} : ("gavle"* "tartu"*)).
+    Words are letters and digits only, so quoting them is enough."""
+    wanted = "{title body keywords} : (" + " ".join(f'"{word}"*' for word in words) + ")"
+    return f'kind : "{kind}" AND {wanted}' if kind else wanted
 
 
 def _tsquery(words: list[str]):
@@ -107,25 +110,55 @@ def _fts_match():
     return literal_column(FTS_TABLE).op("MATCH")
 
 
-def _matching(words: list[str]):
-    """(FROM clause, WHERE condition, rank: lower is better) for documents with every word."""
+def _vector():
+    return literal_column(f"search_document.{VECTOR_COLUMN}")
+
+
+class Ranked(NamedTuple):
+    """A kind's matching documents in a project: FROM clause and its columns."""
+
+    from_: object
+    document_id: object
+    object_id: object
+    rank: object  # lower is better
+
+
+def _ranked(kind: str, project: Project, words: list[str]) -> Ranked:
+    """The project's documents of `kind` with every word, ranked in a materialized CTE on
+    narrow rows. SQLite: bm25() works only while FTS5 scans its own table (title 10, body 1,
+    keywords 0.5), so the documents are joined after. PostgreSQL: ts_rank (title A, body B,
+    keywords C) reads each match's stored tsvector once, never in the sort or window above."""
     if _postgres():
-        vector = literal_column(f"search_document.{VECTOR_COLUMN}")
         wanted = _tsquery(words)
-        return document, vector.op("@@")(wanted), -func.ts_rank(vector, wanted)
-    # bm25() works only while SQLite scans the FTS5 table itself: rank the matches first
-    # (title 10, body 1, keywords 0.5), then join the documents.
-    matched = (
+        ranked = (
+            select(
+                document.c.id.label("document_id"),
+                document.c.object_id.label("object_id"),
+                (-func.ts_rank(_vector(), wanted)).label("rank"),
+            )
+            .where(
+                document.c.kind == kind,
+                document.c.project_id == project.id,
+                _vector().op("@@")(wanted),
+            )
+            .cte(f"ranked_{kind}")
+            .prefix_with("MATERIALIZED")
+        )
+        return Ranked(ranked, ranked.c.document_id, ranked.c.object_id, ranked.c.rank)
+    ranked = (
         select(
             fts.c.rowid.label("document_id"),
-            func.bm25(literal_column(FTS_TABLE), 10.0, 1.0, 0.5).label("rank"),
+            func.bm25(literal_column(FTS_TABLE), 0.0, 10.0, 1.0, 0.5).label("rank"),
         )
-        .where(_fts_match()(literal(_fts_query(words))))
-        .cte("matched")
+        .where(_fts_match()(literal(_fts_query(words, kind))))
+        .cte(f"ranked_{kind}")
         .prefix_with("MATERIALIZED")
     )
-    from_ = document.join(matched, matched.c.document_id == document.c.id)
-    return from_, true(), matched.c.rank
+    from_ = ranked.join(
+        document,
+        (document.c.id == ranked.c.document_id) & (document.c.project_id == project.id),
+    )
+    return Ranked(from_, ranked.c.document_id, document.c.object_id, ranked.c.rank)
 
 
 def matching_ids(kind: str, q: str) -> Select:
@@ -138,9 +171,8 @@ def matching_ids(kind: str, q: str) -> Select:
     if not words:
         return query.where(false())
     if _postgres():
-        vector = literal_column(f"search_document.{VECTOR_COLUMN}")
-        return query.where(vector.op("@@")(_tsquery(words)))
-    found = select(fts.c.rowid).where(_fts_match()(literal(_fts_query(words))))
+        return query.where(_vector().op("@@")(_tsquery(words)))
+    found = select(fts.c.rowid).where(_fts_match()(literal(_fts_query(words, kind))))
     return query.where(document.c.id.in_(found))
 
 
@@ -231,30 +263,44 @@ def readable_kinds(user=None) -> list[str]:
     return [kind for kind in KINDS if can_search(kind, user)]
 
 
-def _page_of(query: Select, rank, page: int):
-    total = func.count().over().label("total")
-    return db.session.execute(
-        query.add_columns(document.c.body, total)
-        .order_by(rank, document.c.object_id)
+def _page_of(kind: str, query: Select, ranked: Ranked, page: int):
+    """One page of a kind's hits, best first: (object, body, number of hits) rows.
+
+    The matches are ranked and counted on narrow rows (ids and rank); only the page's
+    objects are then read whole, with what their hits show (LOADS)."""
+    model = MODELS[kind]
+    top = (
+        query.with_only_columns(
+            ranked.document_id.label("document_id"),
+            ranked.object_id.label("object_id"),
+            ranked.rank.label("rank"),
+            func.count().over().label("total"),
+        )
+        .order_by(ranked.rank, ranked.object_id)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
+        .subquery("top")
+    )
+    return db.session.execute(
+        select(model, document.c.body, top.c.total)
+        .join(top, top.c.object_id == model.id)
+        .join(document, document.c.id == top.c.document_id)
+        .options(*LOADS[kind])
+        .order_by(top.c.rank, top.c.object_id)
     ).all()
 
 
-def _matches(kind: str, model, project: Project, words: list[str]):
-    from_, condition, rank = _matching(words)
-    query = (
-        select(model)
-        .select_from(from_)
-        .join(model, model.id == document.c.object_id)
-        .where(document.c.kind == kind, document.c.project_id == project.id, condition)
-    )
-    return query, rank
+def _matches(kind: str, project: Project, words: list[str]):
+    """The project's documents of `kind` with every word, joined to their objects."""
+    ranked = _ranked(kind, project, words)
+    model = MODELS[kind]
+    query = select(model.id).select_from(ranked.from_).join(model, model.id == ranked.object_id)
+    return query, ranked
 
 
 def _event_query(project: Project, words: list[str], internal: bool):
-    query, rank = _matches("event", Event, project, words)
-    return visible(query.options(joinedload(Event.host)), internal), rank
+    query, ranked = _matches("event", project, words)
+    return visible(query, internal), ranked
 
 
 def _event_hit(item: Event, body: str, words: list[str]) -> Hit:
@@ -269,11 +315,10 @@ def _event_hit(item: Event, body: str, words: list[str]) -> Hit:
 
 
 def _practice_query(project: Project, words: list[str], internal: bool):
-    query, rank = _matches("practice", GoodPractice, project, words)
-    query = query.options(joinedload(GoodPractice.owner))
+    query, ranked = _matches("practice", project, words)
     if not internal:
         query = query.where(GoodPractice.is_public.is_(True))
-    return query, rank
+    return query, ranked
 
 
 def _practice_hit(item: GoodPractice, body: str, words: list[str]) -> Hit:
@@ -286,17 +331,11 @@ def _practice_hit(item: GoodPractice, body: str, words: list[str]) -> Hit:
 
 
 def _outcome_query(project: Project, words: list[str], internal: bool):
-    query, rank = _matches("outcome", Outcome, project, words)
-    query = query.outerjoin(Event, Event.id == Outcome.event_id).options(
-        joinedload(Outcome.event),
-        joinedload(Outcome.action)
-        .joinedload(Action.group)
-        .joinedload(ActionGroup.plan)
-        .joinedload(ActionPlan.partner),
-    )
+    query, ranked = _matches("outcome", project, words)
+    query = query.outerjoin(Event, Event.id == Outcome.event_id)
     if not internal:
         query = query.where(or_(Outcome.event_id.is_(None), Event.is_public.is_(True)))
-    return query, rank
+    return query, ranked
 
 
 def _outcome_hit(item: Outcome, body: str, words: list[str]) -> Hit:
@@ -312,8 +351,8 @@ def _outcome_hit(item: Outcome, body: str, words: list[str]) -> Hit:
 
 
 def _person_query(project: Project, words: list[str], _internal: bool):
-    query, rank = _matches("person", Person, project, words)
-    return query.where(Person.erased_at.is_(None)).options(joinedload(Person.partner)), rank
+    query, ranked = _matches("person", project, words)
+    return query.where(Person.erased_at.is_(None)), ranked
 
 
 def _person_hit(item: Person, body: str, words: list[str]) -> Hit:
@@ -326,6 +365,20 @@ def _person_hit(item: Person, body: str, words: list[str]) -> Hit:
     )
 
 
+MODELS = {"event": Event, "practice": GoodPractice, "outcome": Outcome, "person": Person}
+#: What each kind's hit shows beside the object itself, loaded with the page's objects.
+LOADS = {
+    "event": (joinedload(Event.host),),
+    "practice": (joinedload(GoodPractice.owner),),
+    "outcome": (
+        joinedload(Outcome.event),
+        joinedload(Outcome.action)
+        .joinedload(Action.group)
+        .joinedload(ActionGroup.plan)
+        .joinedload(ActionPlan.partner),
+    ),
+    "person": (joinedload(Person.partner),),
+}
 SEARCHES = {
     "event": (_event_query, _event_hit),
     "practice": (_practice_query, _practice_hit),
@@ -350,8 +403,8 @@ def search(
     groups = []
     for kind in kinds:
         build, to_hit = SEARCHES[kind]
-        query, rank = build(project, words, include_internal)
-        rows = _page_of(query, rank, page)
+        query, ranked = build(project, words, include_internal)
+        rows = _page_of(kind, query, ranked, page)
         if rows:
             total = rows[0].total
         elif page > 1:  # past the last page: still say how many there are

@@ -19,23 +19,23 @@ depends_on = None
 
 SQLITE_FTS = [
     """CREATE VIRTUAL TABLE search_fts USING fts5(
-        title, body, keywords,
+        kind, title, body, keywords,
         content='search_document', content_rowid='id',
         tokenize = "unicode61 remove_diacritics 2"
     )""",
     """CREATE TRIGGER search_document_fts_insert AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_fts(rowid, title, body, keywords)
-        VALUES (new.id, new.title, new.body, new.keywords);
+        INSERT INTO search_fts(rowid, kind, title, body, keywords)
+        VALUES (new.id, new.kind, new.title, new.body, new.keywords);
     END""",
     """CREATE TRIGGER search_document_fts_delete AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, title, body, keywords)
-        VALUES ('delete', old.id, old.title, old.body, old.keywords);
+        INSERT INTO search_fts(search_fts, rowid, kind, title, body, keywords)
+        VALUES ('delete', old.id, old.kind, old.title, old.body, old.keywords);
     END""",
     """CREATE TRIGGER search_document_fts_update AFTER UPDATE ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, title, body, keywords)
-        VALUES ('delete', old.id, old.title, old.body, old.keywords);
-        INSERT INTO search_fts(rowid, title, body, keywords)
-        VALUES (new.id, new.title, new.body, new.keywords);
+        INSERT INTO search_fts(search_fts, rowid, kind, title, body, keywords)
+        VALUES ('delete', old.id, old.kind, old.title, old.body, old.keywords);
+        INSERT INTO search_fts(rowid, kind, title, body, keywords)
+        VALUES (new.id, new.kind, new.title, new.body, new.keywords);
     END""",
 ]
 
