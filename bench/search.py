@@ -146,7 +146,7 @@ def _write_doc(table: str, reindex: str) -> None:
         f"{platform.python_version()}, {os.cpu_count()} CPU cores shared with other jobs;\n"
         f"best of {RUNS} requests through the Flask test client (routing, queries and the\n"
         "page's rendering). The partnership of the feeds benchmark: every event's title holds\n"
-        "the word \"exchange\", so `q=exchange` matches all of them (the worst case of a common\n"
+        'the word "exchange", so `q=exchange` matches all of them (the worst case of a common\n'
         "word: each kind's first page is ranked among every match); 90% of the events are\n"
         "public. Each kind shows at most 20 hits, so the page's size does not grow with the\n"
         f"matches. Goal: under {GOAL_MS} ms and {GOAL_KB} KB.\n\n" + table + "\n"
