@@ -2,16 +2,18 @@
 
 One service over each database's own full-text search of `search_document`
 (`app.search.models`): SQLite's FTS5 (`unicode61 remove_diacritics 2`, ranked by bm25 with
-the title weighed 10 to the body's 1) and PostgreSQL's tsvector (`search_unaccent`, GIN
-index, ranked by ts_rank with the title at weight A, the body at B). Both ignore accents
+the title weighed 10 to the body's 1) and PostgreSQL's stored tsvector (unaccented by the
+migration's `search_words`, GIN index, ranked by ts_rank with the title at weight A, the
+body at B). Both ignore accents
 and case, and both read each word as a prefix ("nyireg" finds Nyíregyháza); every word
 must match.
 
 What a reader gets is what they may read: each kind's query joins the object itself and
 applies the visibility its own list applies (`events.queries.visible`, a practice's
 `is_public`, no erased person), and only the kinds `permissions.can_search` allows.
-One query per kind shown (its hits and, by a window function, their number), whatever the
-number of rows; highlighting is done here, in Python, the same way for both databases.
+One statement per kind shown (its page of hits and, by a window function, their number),
+whatever the number of rows; highlighting is done here, in Python, the same way for both
+databases.
 """
 
 import re

@@ -52,3 +52,13 @@ def test_a_signed_in_reader_finds_people_by_name_without_accents(demo, page):
     expect(people.get_by_role("link")).to_have_text("Anneli Säälik")
     expect(people.locator("mark")).to_have_text("Säälik")
     _checked(page, "3-people")
+
+
+def test_the_results_fit_a_phone(demo, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/search?q=nyiregyhaza")
+    expect(page.get_by_role("region", name="Events (4)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(
+        page.get_by_role("search").first.get_by_role("button", name="Search")
+    ).to_be_in_viewport()
