@@ -142,8 +142,8 @@ def _reindex_lines(rows: list[dict]) -> str:
 def _write_doc(table: str, reindex: str) -> None:
     body = (
         f"{SECTION}\n\n"
-        f"Measured by `make bench` (`bench/search.py`) on {datetime.now(UTC):%Y-%m-%d}, Python "
-        f"{platform.python_version()}, {os.cpu_count()} CPU cores shared with other jobs;\n"
+        f"Measured by `make bench` (`bench/search.py`) on {datetime.now(UTC):%Y-%m-%d},\n"
+        f"Python {platform.python_version()}, {os.cpu_count()} CPU cores shared with other jobs;\n"
         f"best of {RUNS} requests through the Flask test client (routing, queries and the\n"
         "page's rendering). The partnership of the feeds benchmark: every event's title holds\n"
         'the word "exchange", so `q=exchange` matches all of them (the worst case of a common\n'
@@ -155,10 +155,12 @@ def _write_doc(table: str, reindex: str) -> None:
         "  on PostgreSQL the server's own work is in *server time* only). On a machine shared\n"
         "  with other jobs the wall-clock time carries their load; the CPU time does not.\n"
         "- *queries*: SQL statements per request, the same at 1,000 and 10,000 events: the\n"
-        "  schema check and project, the signed-in user and their sign-in, then one per kind\n"
-        "  shown (its page of hits with their number, by a window function).\n"
-        "- SQLite ranks FTS5 matches with bm25 in a materialized CTE; PostgreSQL reads the\n"
-        "  GIN index on the stored tsvector and ranks with ts_rank.\n" + reindex
+        "  project and its phases, a signed-in reader's account and sign-in, then one per\n"
+        "  kind shown (its page of hits with their number, by a window function).\n"
+        "- What grows with the matches is ranking them: SQLite's bm25 over the FTS5 matches\n"
+        "  of one kind, PostgreSQL's ts_rank over the stored tsvectors (read through the GIN\n"
+        "  index for a selective word, by a scan when nearly every document matches), both in\n"
+        "  a materialized CTE of narrow rows; the page then reads only its 20 objects.\n" + reindex
     )
     text_now = DOC.read_text() if DOC.exists() else "# Performance\n"
     if SECTION + "\n" in text_now:
