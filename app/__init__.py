@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security_headers
 from app.extensions import csrf, db, login_manager, migrate
+from app.search.models import in_the_models
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -26,7 +27,13 @@ def create_app(config: object | str | None = None) -> Flask:
 
     _import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        include_name=in_the_models,  # the search index's FTS5 table and tsvector
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
 
@@ -35,6 +42,7 @@ def create_app(config: object | str | None = None) -> Flask:
     from app.auth import sign_ins
     from app.demo import provenance
     from app.mail import outbox
+    from app.search import documents as search_documents
 
     input_rules.init_app(app)  # before the blueprints: their routes use its bounded `int`
     error_pages.init_app(app)
@@ -45,6 +53,7 @@ def create_app(config: object | str | None = None) -> Flask:
     tracking.init_app(app)
     outbox.init_app(app)  # messages written in the transaction of the change
     provenance.init_app(app)
+    search_documents.init_app(app)  # the search index, written in the transaction of the change
     security_headers.init_app(app)
     sign_ins.init_app(app)  # after schema: its check reads the sign_in table
     _register_blueprints(app)
@@ -66,6 +75,7 @@ def _import_models() -> None:
     from app.partners import models as _partners  # noqa: F401
     from app.polls import models as _polls  # noqa: F401
     from app.practices import models as _practices  # noqa: F401
+    from app.search import models as _search  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -84,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.polls.views import bp as polls_bp
     from app.practices.views import bp as practices_bp
     from app.reports.views import bp as reports_bp
+    from app.search.views import bp as search_bp
 
     for blueprint in (home_bp, auth_bp, events_bp, feeds_bp, practices_bp, outcomes_bp, reports_bp):
         app.register_blueprint(blueprint)
@@ -93,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (holidays_bp, planner_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(search_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -104,12 +116,14 @@ def _register_cli(app: Flask) -> None:
     from app.partners.cli import partners_cli, periods_cli
     from app.people.cli import people_cli
     from app.reports.cli import report_cli
+    from app.search.cli import search_cli
 
     for group in (demo_cli, partners_cli, periods_cli, events_cli, users_cli, report_cli):
         app.cli.add_command(group)
     app.cli.add_command(activity_cli)
     for group in (people_cli, mail_cli):
         app.cli.add_command(group)
+    app.cli.add_command(search_cli)
 
 
 def _https_settings(app: Flask) -> None:

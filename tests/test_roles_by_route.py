@@ -71,6 +71,7 @@ COVERED_BLUEPRINTS = {
     "polls",
     "holidays",
     "planner",
+    "search",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -836,6 +837,10 @@ ROUTES += [
     Route(
         "planner.semester", "GET", "/planner?semester=2", EVERYONE, unknown="/planner?semester=99"
     ),
+    # Search: everyone searches; what each role finds is tested in tests/search.
+    Route("search.results", "GET", "/search", EVERYONE),
+    Route("search.results", "GET", "/search?q=citizen", EVERYONE),
+    Route("search.results", "GET", "/search?q=citizen&kind=person&page=2", EVERYONE),
 ]
 
 

@@ -282,3 +282,24 @@ def can_view_planner(user=None) -> bool:
 def can_view_partner_holidays(partner, user=None) -> bool:
     """A partner's public holidays and region: everyone (they are public facts)."""
     return True
+
+
+# Search.
+
+
+def can_read_outcomes(user=None) -> bool:
+    """Outcomes (lessons, decisions, figures) and their evidence: any signed-in account;
+    they are the partnership's, not the published programme."""
+    return is_signed_in(user)
+
+
+def can_search(kind: str, user=None) -> bool:
+    """Which kinds of hit a reader gets from search: events and good practices for everyone
+    (internal ones only for those who `can_see_internal`), outcomes for those who
+    `can_read_outcomes`, people (names and functions only) for those who `can_read_people`."""
+    return {
+        "event": True,
+        "practice": True,
+        "outcome": can_read_outcomes(user),
+        "person": can_read_people(user),
+    }.get(kind, False)

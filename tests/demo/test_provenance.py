@@ -20,9 +20,9 @@ from app.reports.services import build_report
 from tests import factories
 from tests.reports.conftest import pdf_text, sign_in
 
-#: Tables the app's machinery fills on any write (the activity log, the feeds' marker),
-#: and the sources themselves: not facts of the partnership.
-MACHINERY = {"fact_source", "activity_entry", "feed_state"}
+#: Tables the app's machinery fills on any write (the activity log, the feeds' marker, the
+#: search index), and the sources themselves: not facts of the partnership.
+MACHINERY = {"fact_source", "activity_entry", "feed_state", "search_document"}
 
 
 def _sources(obj, field: str | None = None) -> list[FactSource]:
