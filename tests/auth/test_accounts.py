@@ -48,7 +48,9 @@ def test_sign_in_is_throttled_after_repeated_failures(tartu_user, client, monkey
         assert login(client, "editor@example.org", "guess").status_code == 400
     response = login(client, "editor@example.org", "correct horse battery")
     assert response.status_code == 429
-    assert response.headers["Retry-After"] == "60"
+    # The minute's wait runs from the last failure, so a slow machine may already be a
+    # second or more into it.
+    assert 50 <= int(response.headers["Retry-After"]) <= 60
     assert "Too many sign-in attempts from here. Try again in 1 minute." in response.get_data(
         as_text=True
     )
