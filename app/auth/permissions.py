@@ -237,3 +237,12 @@ def can_read_delegation_page(event, partner_id: int, user=None) -> bool:
     """A partner's delegation screen: whoever may register it, and, once the deadline has
     passed, its own editors too (to read it; only coordinators change it then)."""
     return can_register_delegation(event, partner_id, deadline_passed=False, user=user)
+
+
+# Lists and their downloads (CSV, XLSX).
+
+
+def can_download_people(user=None) -> bool:
+    """The people directory as a file: whoever reads the directory; it holds names,
+    partner, organisation, function and kind, never e-mail addresses or phones."""
+    return can_read_people(user)

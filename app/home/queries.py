@@ -3,7 +3,6 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.events.models import Event
 from app.extensions import db
 from app.partners.models import Partner, Project
 
@@ -23,20 +22,18 @@ def partners_of(project: Project) -> list[Partner]:
     )
 
 
-def events_visible_to(project: Project, include_internal: bool) -> list[Event]:
-    query = (
-        select(Event)
-        .where(Event.project_id == project.id)
-        .options(
-            selectinload(Event.host),
-            selectinload(Event.participants),
-            selectinload(Event.venue),
-        )
-        .order_by(Event.starts_at)
-    )
-    if not include_internal:
-        query = query.where(Event.is_public.is_(True))
-    return list(db.session.scalars(query))
+def home_semesters(project: Project, today):
+    """The semesters the home page shows: the current one and the next; before the project
+    starts, the first two; once it has ended, the last one."""
+    periods = project.periods()
+    if not periods:
+        return []
+    if today < periods[0].start:
+        return periods[:2]
+    for index, period in enumerate(periods):
+        if period.contains(today):
+            return periods[index : index + 2]
+    return periods[-1:]
 
 
 def dashboard(project: Project, period, now=None) -> dict:
