@@ -146,7 +146,7 @@ def calendar():
     start = datetime.combine(weeks[0][0], datetime.min.time(), UTC) - timedelta(days=1)
     end = datetime.combine(weeks[-1][-1], datetime.min.time(), UTC) + timedelta(days=2)
     by_day: dict[date, list[Event]] = {}
-    for event in queries.events_between(project, start, end, can.can_see_internal()):
+    for event in queries.calendar_events(project, start, end, can.can_see_internal()):
         tz = event.timezone if event.all_day else (reader_tz or event.timezone)
         day = in_zone(event.starts_at, tz).date()
         last = in_zone(event.ends_at - timedelta(microseconds=1), tz).date()

@@ -213,6 +213,19 @@ def events_between(
     return list(db.session.scalars(with_details(visible(query, include_internal))))
 
 
+def calendar_events(
+    project: Project, start: datetime, end: datetime, include_internal: bool
+) -> list[Event]:
+    """Events overlapping [start, end) for the month calendar: one query, since a day's
+    entry shows only the event's own columns (time, title, status)."""
+    query = (
+        select(Event)
+        .where(Event.project_id == project.id, Event.starts_at < end, Event.ends_at > start)
+        .order_by(Event.starts_at, Event.id)
+    )
+    return list(db.session.scalars(visible(query, include_internal)))
+
+
 def get_event(event_id: int) -> Event | None:
     return db.session.scalars(with_details(select(Event).where(Event.id == event_id))).first()
 

@@ -52,8 +52,8 @@ def _csv_cell(value: Value) -> str:
     """A value as CSV text: instants and days in ISO 8601 (machine-readable, any language)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime):  # the column heading (or the zone beside) says which clock
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
