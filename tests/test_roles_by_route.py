@@ -772,7 +772,9 @@ ROUTES += [
     Route("events.list_events", "GET", "/events?when=past&sort=-host&size=50&page=3", EVERYONE),
     Route("events.list_events", "GET", "/events?when=all&q=x&sort=nonsense&size=7", EVERYONE),
     Route("events.events_csv", "GET", "/events.csv", EVERYONE),
-    Route("events.events_csv", "GET", "/events.csv?when=all&kind=study_visit&sort=status", EVERYONE),
+    Route(
+        "events.events_csv", "GET", "/events.csv?when=all&kind=study_visit&sort=status", EVERYONE
+    ),
     Route("events.events_xlsx", "GET", "/events.xlsx?when=all", EVERYONE),
     Route("practices.list", "GET", "/practices?sort=-owner&size=25&page=2", EVERYONE),
     Route("practices.practices_csv", "GET", "/practices.csv?stage=studied", EVERYONE),

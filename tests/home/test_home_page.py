@@ -33,7 +33,9 @@ def test_internal_events_are_not_public_and_titles_are_escaped(app, client):
     factories.event(
         project, host, soon, soon + timedelta(hours=2), title="Secret steering", is_public=False
     )
-    factories.event(project, host, soon, soon + timedelta(hours=2), title="<script>alert(1)</script>")
+    factories.event(
+        project, host, soon, soon + timedelta(hours=2), title="<script>alert(1)</script>"
+    )
     page = client.get("/").get_data(as_text=True)
     assert "Secret steering" not in page
     assert "<script>alert(1)</script>" not in page
