@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-MODULES = ["feeds", "reports"]
+MODULES = ["feeds", "reports", "lists"]
 
 
 def main(argv: list[str]) -> None:

@@ -140,16 +140,16 @@ def _label_order(column, labels: dict[str, str]):
 
 def _event_order(sort: str) -> list:
     key, descending = sort.removeprefix("-"), sort.startswith("-")
-    column = {
-        "kind": _label_order(Event.kind, {k.value: k.label.casefold() for k in EventKind}),
-        "status": _label_order(Event.status, {s.value: s.label.casefold() for s in EventStatus}),
-        "host": func.lower(Partner.city),
-    }.get(key)
-    by_date = (
-        [Event.starts_at.desc(), Event.id.desc()] if descending else [Event.starts_at, Event.id]
-    )
-    if column is None:
-        return by_date
+    if key == "kind":
+        column = _label_order(Event.kind, {k.value: k.label.casefold() for k in EventKind})
+    elif key == "status":
+        column = _label_order(Event.status, {s.value: s.label.casefold() for s in EventStatus})
+    elif key == "host":
+        column = func.lower(Partner.city)
+    elif descending:
+        return [Event.starts_at.desc(), Event.id.desc()]
+    else:
+        return [Event.starts_at, Event.id]
     return [column.desc() if descending else column, Event.starts_at, Event.id]
 
 
@@ -170,12 +170,17 @@ def list_events(
     query = query.join(Partner, Partner.id == Event.host_partner_id).order_by(*_event_order(sort))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    query = with_details(query)
-    if for_download:  # the sessions sheet names each expert's city
+    # A row of the list shows the host, the visiting partners and the place; a download
+    # also the attendance and the sessions with their experts (and each expert's city).
+    query = query.options(
+        selectinload(Event.host), selectinload(Event.participants), selectinload(Event.venue)
+    )
+    if for_download:
         query = query.options(
+            selectinload(Event.attendance),
             selectinload(Event.sessions)
             .selectinload(EventSession.experts)
-            .selectinload(Person.partner)
+            .selectinload(Person.partner),
         )
     return list(db.session.scalars(query)), total or 0
 
