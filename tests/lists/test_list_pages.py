@@ -98,3 +98,21 @@ def test_upcoming_events_come_first_and_the_calendar_marks_today(world, client):
     )
     other = client.get("/events/calendar?month=2001-01").text
     assert 'aria-current="date"' not in other
+
+
+def test_practices_and_people_sort_and_page_the_same_way(world, client):
+    add_rows(world, 120)
+    page = client.get("/practices?sort=-title&size=25").text
+    titles = re.findall(r'<td><a href="/practices/\d+">([^<]+)</a>', page)
+    assert len(titles) == 25 and titles == sorted(titles, key=str.lower, reverse=True)
+    assert 'aria-sort="descending"' in page and "Page 1 of 4" in page  # 90 public practices
+    assert 'href="/practices?sort=-title&amp;size=25&amp;page=2" rel="next"' in page
+    assert 'href="/practices.csv?sort=-title"' in page
+    owners = client.get("/practices?sort=owner").text
+    cities = re.findall(r"</td>\s*<td>(Gävle|Tartu)</td>", owners)
+    assert cities == sorted(cities) and len(set(cities)) == 2
+    sign_in(client, world["coordinator"])
+    people = client.get("/people?sort=name&size=100").text
+    names = re.findall(r"<strong>(Person \d+)</strong>", people)
+    assert len(names) == 100 and names == sorted(names, key=str.lower)
+    assert "Page 1 of 2" in people and 'href="/people.csv?sort=name"' in people
