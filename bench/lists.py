@@ -1,11 +1,12 @@
 """Benchmark the list pages: `python -m bench lists` (or `make bench`).
 
 The generated partnership of bench/feeds.py (five partners in five zones, 10,000 events
-from January 2020 to 2028, seven hours apart, so about 600 a semester and 100 a month), on SQLite and on PostgreSQL (database `bench_lists`, created if missing;
-BENCH_PG_URL overrides, set it empty to skip). Per size and reader (the public, a signed-in
-coordinator) it measures the home page, `/events` (its first page: upcoming, 25 rows) and
-the month calendar: server time through the Flask test client (best of 5), response size
-and SQL statements per request. Goal: under 100 ms and 200 KB each at 10,000 events.
+from January 2020 to 2028, seven hours apart, so about 600 a semester and 100 a month),
+on SQLite and on PostgreSQL (database `bench_lists`, created if missing; BENCH_PG_URL
+overrides, set it empty to skip). Per reader (the public, a signed-in coordinator) it
+measures the home page, `/events` (its first page: upcoming, 25 rows) and the month
+calendar: server time through the Flask test client (best of 5), response size and SQL
+statements per request. Goal: under 100 ms and 200 KB each at 10,000 events.
 
 Prints a table and writes it to the "## Lists" section of docs/PERFORMANCE.md.
 """
@@ -115,7 +116,7 @@ def _table(rows: list[dict]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def _write_doc(table: str) -> None:
+def _write_doc(table: str, load: tuple[float, float]) -> None:
     body = (
         f"{SECTION}\n\n"
         f"Measured by `make bench` (`bench/lists.py`) on {datetime.now(UTC):%Y-%m-%d}, Python "
@@ -124,7 +125,9 @@ def _write_doc(table: str) -> None:
         "response handling; no network). The partnership of the feed benchmark: five partners\n"
         "in five zones, events seven hours apart from January 2020 (about 600 a semester, 100\n"
         "a month), one in ten internal, half with three sessions. Goal at 10,000 events: each\n"
-        f"page under {GOAL_MS} ms and {GOAL_KB} KB.\n\n" + table + "\n"
+        f"page under {GOAL_MS} ms and {GOAL_KB} KB. Load average of the machine (1 minute)\n"
+        f"before and after the run: {load[0]:.1f} and {load[1]:.1f} (2 cores: above 2, other\n"
+        "jobs were waiting for them too, and times stretch accordingly).\n\n" + table + "\n"
         "- *home*: partners, then the current and the next semester, at most 12 events each\n"
         "  (upcoming first), with a link to each semester's whole list and to the other\n"
         "  semesters: two count queries and two page queries, whatever the semester holds.\n"
@@ -149,6 +152,7 @@ def _write_doc(table: str) -> None:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     rows = run_backend("SQLite", SQLITE_URL)
     pg_url = os.environ.get("BENCH_PG_URL", PG_DEFAULT)
     if pg_url:
@@ -159,7 +163,7 @@ def main() -> None:
     table = _table(rows)
     print(SECTION.removeprefix("## "))
     print(table)
-    _write_doc(table)
+    _write_doc(table, (load_before, os.getloadavg()[0]))
     print(f"Written to {DOC.relative_to(ROOT)}")
 
 
