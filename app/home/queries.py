@@ -1,8 +1,9 @@
 """Queries the home page needs, with eager loading so their count is fixed."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.events.models import Event
 from app.extensions import db
 from app.partners.models import Partner, Project
 
@@ -22,9 +23,10 @@ def partners_of(project: Project) -> list[Partner]:
     )
 
 
-def home_semesters(project: Project, today):
+def home_semesters(project: Project, today, last_event_day=None):
     """The semesters the home page shows: the current one and the next; before the project
-    starts, the first two; once it has ended, the last one."""
+    starts, the first two; once it has ended, the last semester with events (the day of
+    the last event, `last_event_day`) and the one before it."""
     periods = project.periods()
     if not periods:
         return []
@@ -33,7 +35,20 @@ def home_semesters(project: Project, today):
     for index, period in enumerate(periods):
         if period.contains(today):
             return periods[index : index + 2]
-    return periods[-1:]
+    last = next(
+        (i for i, p in enumerate(periods) if last_event_day and p.contains(last_event_day)),
+        len(periods) - 1,
+    )
+    return periods[max(last - 1, 0) : last + 1]
+
+
+def last_event_day(project: Project, include_internal: bool):
+    """The (UTC) day the project's last event starts, or None."""
+    query = select(func.max(Event.starts_at)).where(Event.project_id == project.id)
+    if not include_internal:
+        query = query.where(Event.is_public.is_(True))
+    last = db.session.scalar(query)
+    return last.date() if last else None
 
 
 def dashboard(project: Project, period, now=None) -> dict:

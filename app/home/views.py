@@ -24,7 +24,10 @@ def index():
     now = datetime.now(UTC)
     include_internal = can.can_see_internal()
     semesters = []
-    for period in queries.home_semesters(project, now.date()):
+    periods = project.periods()
+    ended = bool(periods) and now.date() >= periods[-1].end
+    last_day = queries.last_event_day(project, include_internal) if ended else None
+    for period in queries.home_semesters(project, now.date(), last_day):
         events, total = period_events(
             project, period, include_internal, limit=HOME_EVENTS_PER_SEMESTER, now=now
         )

@@ -11,7 +11,8 @@ def test_home_lists_partners_and_links_every_semester(demo, client):
     page = client.get("/").get_data(as_text=True)
     for city in ("Genoa", "Birmingham", "Gävle", "Tartu", "Nyíregyháza"):
         assert city in page
-    # BETTER has ended: its last semester is shown, the others are links to the list.
+    # BETTER has ended: its last two semesters with events are shown, the others linked.
+    assert "<h3>Semester 5 (Aug 2021 – Jan 2022)" in page  # its last events: Oct 2021
     assert "Semester 2 (Feb 2020 – Jul 2020)" in page
     assert "/events?semester=2&amp;when=all" in page
     listed = client.get("/events?semester=2&when=all").get_data(as_text=True)
