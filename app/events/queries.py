@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from flask import has_request_context, request
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -84,12 +85,24 @@ def title_matches(text: str) -> ColumnElement[bool]:
     return Event.title.ilike(f"%{escaped}%", escape="\\")
 
 
+def _event_zones(project: Project) -> list[str]:
+    """The zones the project's events use; read once per request (the home page asks for
+    two semesters)."""
+    cached = getattr(request, "_event_zones", None) if has_request_context() else None
+    if cached is not None and cached[0] == project.id:
+        return cached[1]
+    zones = list(
+        db.session.scalars(select(Event.timezone).where(Event.project_id == project.id).distinct())
+    )
+    if has_request_context():
+        request._event_zones = (project.id, zones)
+    return zones
+
+
 def in_period(project: Project, period: ReportingPeriod) -> ColumnElement[bool]:
     """Events whose local start date falls in `period`, decided in SQL: per time zone the
     events use, the local midnights that bound the period (one query for the zones)."""
-    zones = db.session.scalars(
-        select(Event.timezone).where(Event.project_id == project.id).distinct()
-    ).all()
+    zones = _event_zones(project)
     if not zones:
         return false()
 
