@@ -83,7 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.second_factor_views import bp as second_factor_bp
     from app.auth.views import bp as auth_bp
     from app.delegations.views import bp as delegations_bp
-    from app.events.views import bp as events_bp
+    from app.events import list_views, views  # noqa: F401  (their routes, on one blueprint)
+    from app.events.blueprint import bp as events_bp
     from app.feeds.views import bp as feeds_bp
     from app.holidays.views import bp as holidays_bp
     from app.home.views import bp as home_bp

@@ -26,15 +26,16 @@ class EventKind(StrEnum):
 
     @property
     def label(self) -> str:
+        # Only the label asked for is translated (lists show one per row).
         return {
-            "kick_off": _("Kick-off meeting"),
-            "thematic_event": _("Thematic event"),
-            "study_visit": _("Study visit"),
-            "import_workshop": _("Import workshop"),
-            "local_event": _("Local stakeholder event"),
-            "meeting": _("Steering meeting"),
-            "other": _("Other event"),
-        }[self.value]
+            "kick_off": lambda: _("Kick-off meeting"),
+            "thematic_event": lambda: _("Thematic event"),
+            "study_visit": lambda: _("Study visit"),
+            "import_workshop": lambda: _("Import workshop"),
+            "local_event": lambda: _("Local stakeholder event"),
+            "meeting": lambda: _("Steering meeting"),
+            "other": lambda: _("Other event"),
+        }[self.value]()
 
 
 class EventStatus(StrEnum):
@@ -46,13 +47,14 @@ class EventStatus(StrEnum):
 
     @property
     def label(self) -> str:
+        # Only the label asked for is translated (lists show one per row).
         return {
-            "planned": pgettext("event status", "Planned"),
-            "confirmed": pgettext("event status", "Confirmed"),
-            "postponed": pgettext("event status", "Postponed"),
-            "cancelled": pgettext("event status", "Cancelled"),
-            "held": pgettext("event status", "Held"),
-        }[self.value]
+            "planned": lambda: pgettext("event status", "Planned"),
+            "confirmed": lambda: pgettext("event status", "Confirmed"),
+            "postponed": lambda: pgettext("event status", "Postponed"),
+            "cancelled": lambda: pgettext("event status", "Cancelled"),
+            "held": lambda: pgettext("event status", "Held"),
+        }[self.value]()
 
 
 class EventFormat(StrEnum):

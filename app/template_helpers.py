@@ -24,6 +24,7 @@ from app.formatting import (
     format_weekday_date,
     zone_label,
 )
+from app.lists import PAGE_SIZES
 from app.timezones import in_zone
 
 __all__ = ["event_dates", "format_day", "format_local", "format_time", "reader_timezone"]
@@ -72,3 +73,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["reader_timezone"] = reader_timezone
     app.jinja_env.globals["meeting_link"] = meeting_link
     app.jinja_env.globals["form_problems"] = form_problems
+    app.jinja_env.globals["page_sizes"] = PAGE_SIZES

@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-MODULES = ["feeds", "reports", "search"]
+MODULES = ["feeds", "reports", "search", "lists"]
 
 
 def main(argv: list[str]) -> None:

@@ -95,3 +95,27 @@ def signed_in(session, user: User | int, app=None) -> None:
     with app.app_context() if app is not None else nullcontext():
         session[sign_ins.SESSION_KEY] = sign_ins.create(user_id)
         db.session.commit()
+
+
+def statements(client, url: str) -> int:
+    """How many SQL statements a GET of `url` runs, counted on a cold request (the page's
+    own queries: once-per-process work and the signed-in user cached in `g` are left out)."""
+    from flask import g
+    from sqlalchemy import event as sa_event
+
+    count_ = 0
+
+    def counter(*_args, **_kwargs):
+        nonlocal count_
+        count_ += 1
+
+    client.get(url)  # once-per-process work (the schema check) is not the page's
+    db.session.remove()  # a cold start, as for a request of its own
+    g.pop("_login_user", None)
+    sa_event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        response = client.get(url)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", counter)
+    assert response.status_code == 200, (url, response.status_code)
+    return count_

@@ -844,6 +844,25 @@ ROUTES += [
 ]
 
 
+# Lists and their downloads: the same readers as the lists (the public gets public rows);
+# the people directory's file only for accounts that read the directory.
+ROUTES += [
+    Route("events.list_events", "GET", "/events?when=past&sort=-host&size=50&page=3", EVERYONE),
+    Route("events.list_events", "GET", "/events?when=all&q=x&sort=nonsense&size=7", EVERYONE),
+    Route("events.events_csv", "GET", "/events.csv", EVERYONE),
+    Route(
+        "events.events_csv", "GET", "/events.csv?when=all&kind=study_visit&sort=status", EVERYONE
+    ),
+    Route("events.events_xlsx", "GET", "/events.xlsx?when=all", EVERYONE),
+    Route("practices.list", "GET", "/practices?sort=-owner&size=25&page=2", EVERYONE),
+    Route("practices.practices_csv", "GET", "/practices.csv?stage=studied", EVERYONE),
+    Route("practices.practices_xlsx", "GET", "/practices.xlsx", EVERYONE),
+    Route("people.list", "GET", "/people?sort=-kind&size=100&page=9", SIGNED_IN),
+    Route("people.people_csv", "GET", "/people.csv?partner={host_partner}", SIGNED_IN),
+    Route("people.people_xlsx", "GET", "/people.xlsx", SIGNED_IN),
+]
+
+
 @dataclass
 class World:
     event: int

@@ -303,3 +303,12 @@ def can_search(kind: str, user=None) -> bool:
         "outcome": can_read_outcomes(user),
         "person": can_read_people(user),
     }.get(kind, False)
+
+
+# Lists and their downloads (CSV, XLSX).
+
+
+def can_download_people(user=None) -> bool:
+    """The people directory as a file: whoever reads the directory; it holds names,
+    partner, organisation, function and kind, never e-mail addresses or phones."""
+    return can_read_people(user)

@@ -265,5 +265,7 @@ class FilterForm(FlaskForm):
     semester = SelectField(_l("Semester"), choices=lambda: [("", _("Any semester"))])
     when = SelectField(
         _l("When"),
-        choices=[("", _l("All dates")), ("upcoming", _l("Upcoming")), ("past", _l("Past"))],
+        choices=[("upcoming", _l("Upcoming")), ("past", _l("Past")), ("all", _l("All dates"))],
+        default="upcoming",
     )
+    q = StringField(_l("Search events"), validators=[Optional(), Length(max=200)])

@@ -1,25 +1,24 @@
-"""Pages of the events area: list, calendar, detail, and the forms that change an event.
+"""Pages of one event: its detail, and the forms that change it (the list and the calendar
+are in list_views.py).
 
 Views are thin: parse, authorize (app/auth/permissions), call app/events/services, render.
 """
 
-import calendar as month_calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from babel.dates import get_day_names
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import permissions as can
-from app.errors import DomainError, UnknownPeriod
+from app.errors import DomainError
 from app.events import queries, services
+from app.events.blueprint import bp
 from app.events.forms import (
     AttendanceForm,
     EventForm,
-    FilterForm,
     MoveOnlineForm,
     PostponeForm,
     SessionForm,
@@ -27,16 +26,12 @@ from app.events.forms import (
 )
 from app.events.models import Event, EventSession
 from app.extensions import db
-from app.formatting import BABEL_LOCALES, format_date_span, format_local, language
-from app.holidays.services import chosen_partners, holidays_by_day
+from app.formatting import format_date_span, format_local
 from app.home.queries import partners_of
 from app.partners.models import Partner, Person, Venue
-from app.template_helpers import reader_timezone
 from app.timezones import in_zone
 from app.versioning import StaleEdit, refusal, version_of
 from app.view_helpers import project_or_404
-
-bp = Blueprint("events", __name__, url_prefix="/events")
 
 # DomainError.field names that differ from the form's field names.
 FIELD_ALIASES = {"ends_at": "end_date", "starts_at": "start_date", "partner": "host"}
@@ -72,104 +67,7 @@ def _refuse(form, exc: Exception, obj) -> bool:
 # --- Reading
 
 
-@bp.get("")
-def list_events():
-    project = project_or_404()
-    partners = partners_of(project)
-    periods = project.periods()
-    form = FilterForm(request.args)
-    form.partner.choices = [("", _("Any partner"))] + [(p.code, p.city) for p in partners]
-    form.semester.choices = [("", _("Any semester"))] + [(str(p.number), p.label) for p in periods]
-    filters = {k: v for k, v in request.args.items() if v}
-    partner = next((p for p in partners if p.code == filters.get("partner")), None)
-    period = None
-    if filters.get("semester", "").isascii() and filters.get("semester", "").isdigit():
-        try:
-            period = project.period(int(filters["semester"]))
-        except UnknownPeriod:
-            period = None
-    valid = {name: {v for v, _ in getattr(form, name).choices} for name in ("kind", "status")}
-    events = queries.list_events(
-        project,
-        include_internal=can.can_see_internal(),
-        kind=filters.get("kind") if filters.get("kind") in valid["kind"] else None,
-        status=filters.get("status") if filters.get("status") in valid["status"] else None,
-        partner_id=partner.id if partner else None,
-        period=period,
-        when=filters.get("when"),
-    )
-    return render_template(
-        "events/list.html",
-        project=project,
-        events=events,
-        form=form,
-        filtered=bool(filters),
-        can_create=can.can_create_events(),
-    )
-
-
-def _month_arg(text: str | None) -> date:
-    if text:
-        try:
-            parsed = datetime.strptime(text, "%Y-%m")
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            # No event lies outside these years, and date arithmetic ends at year 1 and 9999.
-            if not services.FIRST_YEAR <= parsed.year <= services.LAST_YEAR:
-                abort(404)
-            return date(parsed.year, parsed.month, 1)
-    today = datetime.now(UTC).date()
-    return date(today.year, today.month, 1)
-
-
-@bp.get("/calendar")
-def calendar():
-    project = project_or_404()
-    first = _month_arg(request.args.get("month"))
-    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    reader_tz = reader_timezone()
-    start = datetime.combine(weeks[0][0], datetime.min.time(), UTC) - timedelta(days=1)
-    end = datetime.combine(weeks[-1][-1], datetime.min.time(), UTC) + timedelta(days=2)
-    by_day: dict[date, list[Event]] = {}
-    for event in queries.events_between(project, start, end, can.can_see_internal()):
-        tz = event.timezone if event.all_day else (reader_tz or event.timezone)
-        day = in_zone(event.starts_at, tz).date()
-        last = in_zone(event.ends_at - timedelta(microseconds=1), tz).date()
-        while day <= last:
-            by_day.setdefault(day, []).append(event)
-            day += timedelta(days=1)
-    month_start = datetime.combine(first, datetime.min.time(), UTC)
-    month_end = datetime.combine(
-        (first + timedelta(days=32)).replace(day=1), datetime.min.time(), UTC
-    )
-    earlier, later = queries.nearest_starts(project, month_start, month_end, can.can_see_internal())
-    previous = (first - timedelta(days=1)).replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    # The columns' heads, Monday first, as the reader's language abbreviates them (CLDR).
-    names = get_day_names("abbreviated", context="stand-alone", locale=BABEL_LOCALES[language()])
-    partners = partners_of(project)
-    own = current_user.partner_id if current_user.is_authenticated else None
-    shaded = chosen_partners(partners, request.args.getlist("partner"), own)
-    return render_template(
-        "events/calendar.html",
-        partners=partners,
-        shaded=shaded,
-        holidays=holidays_by_day(shaded, weeks[0][0], weeks[-1][-1]),
-        project=project,
-        first=first,
-        weeks=weeks,
-        by_day=by_day,
-        previous=previous,
-        following=following,
-        reader_tz=reader_tz,
-        day_names=[names[weekday] for weekday in range(7)],
-        earlier=earlier,
-        later=later,
-    )
-
-
-@bp.get("/<int:event_id>")
+@bp.get("/events/<int:event_id>")
 def detail(event_id: int):
     return _render_detail(_event_or_404(event_id))
 
@@ -320,7 +218,7 @@ def _warnings(form, project, host, visitors, values, exclude_id=None) -> list[st
     ) + services.period_warnings(project, starts_at, zone_name)
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/events/new", methods=["GET", "POST"])
 def create():
     can.require(can.can_create_events())
     project = project_or_404()
@@ -366,7 +264,7 @@ def create():
     ), status
 
 
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
@@ -459,7 +357,7 @@ def _fill(form: EventForm, event: Event) -> None:
 # --- State changes
 
 
-@bp.route("/<int:event_id>/postpone", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/postpone", methods=["GET", "POST"])
 def postpone(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
@@ -505,7 +403,7 @@ def postpone(event_id: int):
     ), status
 
 
-@bp.route("/<int:event_id>/move-online", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/move-online", methods=["GET", "POST"])
 def move_online(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
@@ -554,12 +452,12 @@ def _status_change(event_id: int, change, done: str):
     return redirect(url_for("events.detail", event_id=event.id))
 
 
-@bp.post("/<int:event_id>/cancel")
+@bp.post("/events/<int:event_id>/cancel")
 def cancel(event_id: int):
     return _status_change(event_id, services.cancel, _("Cancelled. The event is kept, marked so."))
 
 
-@bp.post("/<int:event_id>/held")
+@bp.post("/events/<int:event_id>/held")
 def mark_held(event_id: int):
     return _status_change(event_id, services.mark_held, _("Marked as held."))
 
@@ -567,7 +465,7 @@ def mark_held(event_id: int):
 # --- Agenda and attendance
 
 
-@bp.post("/<int:event_id>/sessions")
+@bp.post("/events/<int:event_id>/sessions")
 def add_session(event_id: int):
     event = _event_or_404(event_id)
     can.require(can.can_edit_event(event))
@@ -598,7 +496,7 @@ def add_session(event_id: int):
     return _render_detail(event, session_form=form, status=400)
 
 
-@bp.route("/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(event_id: int, session_id: int):
     event = _event_or_404(event_id)
     session = next((s for s in event.sessions if s.id == session_id), None)
@@ -647,7 +545,7 @@ def edit_session(event_id: int, session_id: int):
     ), status
 
 
-@bp.post("/<int:event_id>/sessions/<int:session_id>/delete")
+@bp.post("/events/<int:event_id>/sessions/<int:session_id>/delete")
 def delete_session(event_id: int, session_id: int):
     event = _event_or_404(event_id)
     session = db.session.get(EventSession, session_id)
@@ -668,7 +566,7 @@ def delete_session(event_id: int, session_id: int):
     return redirect(url_for("events.detail", event_id=event.id, _anchor="agenda"))
 
 
-@bp.post("/<int:event_id>/attendance/<int:partner_id>")
+@bp.post("/events/<int:event_id>/attendance/<int:partner_id>")
 def attendance(event_id: int, partner_id: int):
     event = _event_or_404(event_id)
     partner = next((p for p in event.participants if p.id == partner_id), None)

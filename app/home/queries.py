@@ -1,6 +1,6 @@
 """Queries the home page needs, with eager loading so their count is fixed."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.events.models import Event
@@ -23,20 +23,32 @@ def partners_of(project: Project) -> list[Partner]:
     )
 
 
-def events_visible_to(project: Project, include_internal: bool) -> list[Event]:
-    query = (
-        select(Event)
-        .where(Event.project_id == project.id)
-        .options(
-            selectinload(Event.host),
-            selectinload(Event.participants),
-            selectinload(Event.venue),
-        )
-        .order_by(Event.starts_at)
+def home_semesters(project: Project, today, last_event_day=None):
+    """The semesters the home page shows: the current one and the next; before the project
+    starts, the first two; once it has ended, the last semester with events (the day of
+    the last event, `last_event_day`) and the one before it."""
+    periods = project.periods()
+    if not periods:
+        return []
+    if today < periods[0].start:
+        return periods[:2]
+    for index, period in enumerate(periods):
+        if period.contains(today):
+            return periods[index : index + 2]
+    last = next(
+        (i for i, p in enumerate(periods) if last_event_day and p.contains(last_event_day)),
+        len(periods) - 1,
     )
+    return periods[max(last - 1, 0) : last + 1]
+
+
+def last_event_day(project: Project, include_internal: bool):
+    """The (UTC) day the project's last event starts, or None."""
+    query = select(func.max(Event.starts_at)).where(Event.project_id == project.id)
     if not include_internal:
         query = query.where(Event.is_public.is_(True))
-    return list(db.session.scalars(query))
+    last = db.session.scalar(query)
+    return last.date() if last else None
 
 
 def dashboard(project: Project, period, now=None) -> dict:

@@ -3,13 +3,17 @@
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
 
 from app.auth import permissions as can
 from app.errors import UnknownPeriod
+from app.events.queries import period_events
 from app.home import queries
 
 bp = Blueprint("home", __name__)
+
+
+#: At most this many events of a semester on the home page; the rest are a link away.
+HOME_EVENTS_PER_SEMESTER = 12
 
 
 @bp.get("/")
@@ -17,20 +21,24 @@ def index():
     project = queries.the_project()
     if project is None:
         return render_template("home/empty.html")
-    signed_in = current_user.is_authenticated
-    events = queries.events_visible_to(project, include_internal=signed_in)
-    by_period: dict = {}
-    for event in events:
-        try:
-            period = project.period_for(event.local_start.date())
-        except UnknownPeriod:
-            period = None
-        by_period.setdefault(period, []).append(event)
+    now = datetime.now(UTC)
+    include_internal = can.can_see_internal()
+    semesters = []
+    periods = project.periods()
+    ended = bool(periods) and now.date() >= periods[-1].end
+    last_day = queries.last_event_day(project, include_internal) if ended else None
+    for period in queries.home_semesters(project, now.date(), last_day):
+        events, total = period_events(
+            project, period, include_internal, limit=HOME_EVENTS_PER_SEMESTER, now=now
+        )
+        semesters.append({"period": period, "events": events, "total": total})
+    shown = {s["period"].number for s in semesters}
     return render_template(
         "home/index.html",
         project=project,
         partners=queries.partners_of(project),
-        by_period=by_period,
+        semesters=semesters,
+        other_periods=[p for p in project.periods() if p.number not in shown],
     )
 
 

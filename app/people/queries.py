@@ -14,15 +14,22 @@ class PeopleFilter:
     partner_id: int | None = None
     kind: str | None = None
     include_erased: bool = False
-    sort: str = "partner"  # partner (then name), name, -name
+    sort: str = "partner"  # a key of SORTS (partner: then name), "-" before it: descending
 
 
-SORTS = ("partner", "name", "-name")
+SORTS = ("partner", "name", "kind")
 PAGE_SIZE = 50
 
 
-def people_page(project: Project, filters: PeopleFilter, page: int = 1, size: int = PAGE_SIZE):
-    """One page of the directory and the number of people the filters match."""
+def people_page(
+    project: Project,
+    filters: PeopleFilter,
+    page: int = 1,
+    size: int | None = PAGE_SIZE,
+    offset: int | None = None,
+):
+    """One page of the directory (`size=None`: all of it) and the number of people the
+    filters match; `offset` (rows to skip) instead of `page` when given."""
     query = select(Person).join(Partner).where(Partner.project_id == project.id)
     if filters.partner_id is not None:
         query = query.where(Person.partner_id == filters.partner_id)
@@ -31,14 +38,16 @@ def people_page(project: Project, filters: PeopleFilter, page: int = 1, size: in
     if not filters.include_erased:
         query = query.where(Person.erased_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    order = {
-        "name": (func.lower(Person.name), Person.id),
-        "-name": (func.lower(Person.name).desc(), Person.id.desc()),
-    }.get(filters.sort, (Partner.code, func.lower(Person.name), Person.id))
-    rows = db.session.scalars(
-        query.options(selectinload(Person.partner))
-        .order_by(*order)
-        .limit(size)
-        .offset((max(page, 1) - 1) * size)
-    ).all()
-    return list(rows), total
+    key, descending = filters.sort.removeprefix("-"), filters.sort.startswith("-")
+    name = func.lower(Person.name)
+    first = {"name": name, "kind": Person.kind}.get(key, Partner.code)
+    order = [first.desc() if descending else first]
+    if key != "name":
+        order.append(name)
+    order.append(Person.id.desc() if descending and key == "name" else Person.id)
+    query = query.options(selectinload(Person.partner)).order_by(*order)
+    if size is not None:
+        query = query.limit(size).offset(
+            offset if offset is not None else (max(page, 1) - 1) * size
+        )
+    return list(db.session.scalars(query).all()), total

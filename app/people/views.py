@@ -12,9 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from app.auth import permissions as can
 from app.enums import PersonKind
 from app.errors import DomainError
+from app.exports import download
+from app.exports.columns import people_tables
 from app.extensions import db
 from app.home.queries import partners_of
 from app.input_rules import db_id
+from app.lists import one_page, read_list_args
 from app.partners.models import Partner, Person
 from app.people import imports, queries, services
 from app.people.forms import FIELD_LABELS, ConfirmImportForm, EraseForm, ImportForm, PersonForm
@@ -37,9 +40,30 @@ def _managed(partners: list[Partner]) -> list[Partner]:
     return [p for p in partners if can.can_manage_people(p.id)]
 
 
-def _page_number() -> int:
-    page = request.args.get("page", type=db_id) or 1
-    return max(page, 1)
+#: The directory's own filters, kept in its sort, page and download links.
+PEOPLE_FILTERS = ("partner", "kind", "erased")
+
+
+def _list_filters(partners: list[Partner]):
+    by_id = {p.id: p for p in partners}
+    partner = by_id.get(request.args.get("partner", type=db_id) or 0)
+    kind = request.args.get("kind", "")
+    kind = kind if kind in {k.value for k in PersonKind} else ""
+    list_args = read_list_args(
+        "people.list",
+        request.args,
+        sorts=queries.SORTS,
+        default_sort="partner",
+        default_size=queries.PAGE_SIZE,
+        filters=PEOPLE_FILTERS,
+    )
+    filters = queries.PeopleFilter(
+        partner_id=partner.id if partner else None,
+        kind=kind or None,
+        include_erased=request.args.get("erased") == "1",
+        sort=list_args.sort,
+    )
+    return partner, filters, list_args
 
 
 @bp.get("/people", endpoint="list")
@@ -47,38 +71,48 @@ def people_list():
     can.require(can.can_read_people())
     project = project_or_404()
     partners = partners_of(project)
-    by_id = {p.id: p for p in partners}
-    partner = by_id.get(request.args.get("partner", type=db_id) or 0)
-    kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in PersonKind} else ""
-    sort = request.args.get("sort", "")
-    sort = sort if sort in queries.SORTS else "partner"
-    filters = queries.PeopleFilter(
-        partner_id=partner.id if partner else None,
-        kind=kind or None,
-        include_erased=request.args.get("erased") == "1",
-        sort=sort,
+    partner, filters, list_args = _list_filters(partners)
+    page = one_page(
+        list_args,
+        lambda limit, offset: queries.people_page(project, filters, size=limit, offset=offset),
     )
-    page = _page_number()
-    people, total = queries.people_page(project, filters, page)
-    pages = max(1, -(-total // queries.PAGE_SIZE))
-    shown = {k: v for k, v in request.args.items() if k != "page" and v}
     managed = {p.id for p in _managed(partners)}
     return render_template(
         "people/list.html",
         project=project,
-        people=people,
-        total=total,
+        people=page.items,
+        total=page.total,
         page=page,
-        pages=pages,
+        list_args=list_args,
         partners=partners,
         partner=partner,
         kinds=list(PersonKind),
-        chosen={"kind": kind, "sort": sort, "erased": filters.include_erased},
+        chosen={
+            "kind": filters.kind or "",
+            "sort": list_args.sort,
+            "erased": filters.include_erased,
+        },
         managed=managed,
-        page_url=lambda n: url_for("people.list", **shown, page=n),
-        sort_url=lambda s: url_for("people.list", **{**shown, "sort": s}),
     )
+
+
+def _download(file_format: str):
+    """The directory as a file: names, partner, organisation, function and kind only."""
+    can.require(can.can_download_people())
+    project = project_or_404()
+    _partner, filters, _list_args = _list_filters(partners_of(project))
+    people, _total = queries.people_page(project, filters, size=None)
+    return download(people_tables(people), "people", file_format)
+
+
+@bp.get("/people.csv")
+def people_csv():
+    return _download("csv")
+
+
+@bp.get("/people.xlsx")
+def people_xlsx():
+    return _download("xlsx")
 
 
 def _form_choices(form: PersonForm, partners: list[Partner]) -> None:

@@ -1,6 +1,6 @@
 """Page queries for practices, eager-loaded so a page's query count does not grow with rows."""
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.enums import TransferStage
@@ -10,6 +10,9 @@ from app.outcomes.models import Action, ActionGroup, ActionPlan
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, PracticeEvent, Transfer, TransferStageChange
 
+#: The practices list's sort keys.
+PRACTICE_SORTS = ("title", "owner", "theme")
+
 
 def practices(
     project: Project,
@@ -18,16 +21,15 @@ def practices(
     theme: str = "",
     owner_id: int | None = None,
     stage: str = "",
-) -> list[GoodPractice]:
-    query = (
-        select(GoodPractice)
-        .where(GoodPractice.project_id == project.id)
-        .options(
-            selectinload(GoodPractice.owner),
-            selectinload(GoodPractice.transfers).selectinload(Transfer.importer),
-        )
-        .order_by(GoodPractice.title)
-    )
+    sort: str = "title",
+    limit: int | None = None,
+    offset: int = 0,
+    for_download: bool = False,
+) -> tuple[list[GoodPractice], int]:
+    """One page of the practices list (every row with `limit=None`) and how many practices
+    the filters match; a fixed number of queries. Downloads also load each transfer's
+    history (the day it reached its stage)."""
+    query = select(GoodPractice).where(GoodPractice.project_id == project.id)
     if not include_internal:
         query = query.where(GoodPractice.is_public.is_(True))
     if theme:
@@ -38,7 +40,29 @@ def practices(
         query = query.where(
             exists().where(Transfer.practice_id == GoodPractice.id, Transfer.stage == stage)
         )
-    return list(db.session.scalars(query))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    column = {
+        "owner": func.lower(Partner.city),
+        "theme": func.lower(GoodPractice.theme),
+    }.get(key, func.lower(GoodPractice.title))
+    order = [column.desc() if descending else column]
+    if key != "title":
+        order.append(func.lower(GoodPractice.title))
+    order.append(GoodPractice.id.desc() if descending and key == "title" else GoodPractice.id)
+    query = (
+        query.join(Partner, Partner.id == GoodPractice.owner_partner_id)
+        .options(
+            selectinload(GoodPractice.owner),
+            selectinload(GoodPractice.transfers).selectinload(Transfer.importer),
+        )
+        .order_by(*order)
+    )
+    if for_download:
+        query = query.options(selectinload(GoodPractice.transfers).selectinload(Transfer.history))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.scalars(query)), total
 
 
 def themes(project: Project, include_internal: bool) -> list[str]:

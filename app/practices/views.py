@@ -20,8 +20,11 @@ from app.enums import TransferStage
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_held
+from app.exports import download
+from app.exports.columns import practice_tables
 from app.extensions import db
 from app.input_rules import db_id
+from app.lists import PAGE_SIZES, one_page, read_list_args
 from app.partners.models import Partner
 from app.practices import queries, services
 from app.practices.forms import (
@@ -48,30 +51,77 @@ def _visible_practice(practice_id: int) -> GoodPractice:
     return practice
 
 
-@bp.get("/practices", endpoint="list")
-def practice_list():
-    project = project_or_404()
-    internal = can_see_internal()
+#: The practices list's own filters, kept in its sort, page and download links.
+PRACTICE_FILTERS = ("theme", "owner", "stage")
+
+
+def _list_filters():
     owner_id = request.args.get("owner", type=db_id)
     theme = request.args.get("theme", "")
     stage = request.args.get("stage", "")
     if stage and stage not in {s.value for s in TransferStage}:
         stage = ""
-    rows = queries.practices(
-        project, include_internal=internal, theme=theme, owner_id=owner_id, stage=stage
+    list_args = read_list_args(
+        "practices.list",
+        request.args,
+        sorts=queries.PRACTICE_SORTS,
+        default_sort="title",
+        default_size=PAGE_SIZES[1],
+        filters=PRACTICE_FILTERS,
+    )
+    return {"theme": theme, "owner_id": owner_id, "stage": stage}, list_args
+
+
+@bp.get("/practices", endpoint="list")
+def practice_list():
+    project = project_or_404()
+    internal = can_see_internal()
+    chosen, list_args = _list_filters()
+    page = one_page(
+        list_args,
+        lambda limit, offset: queries.practices(
+            project,
+            include_internal=internal,
+            sort=list_args.sort,
+            limit=limit,
+            offset=offset,
+            **chosen,
+        ),
     )
     return render_template(
         "practices/list.html",
         project=project,
-        practices=rows,
+        page=page,
+        practices=page.items,
+        list_args=list_args,
         themes=queries.themes(project, internal),
         partners=queries.partners(project),
         stages=queries.STAGES,
-        chosen={"theme": theme, "owner": owner_id, "stage": stage},
+        chosen={"theme": chosen["theme"], "owner": chosen["owner_id"], "stage": chosen["stage"]},
         may_create=is_signed_in()
         and (is_coordinator() or current_user.partner_id is not None)
         and not current_user.is_funder,
     )
+
+
+def _download(file_format: str):
+    project = project_or_404()
+    internal = can_see_internal()
+    chosen, list_args = _list_filters()
+    rows, _total = queries.practices(
+        project, include_internal=internal, sort=list_args.sort, for_download=True, **chosen
+    )
+    return download(practice_tables(rows, with_internal=internal), "practices", file_format)
+
+
+@bp.get("/practices.csv")
+def practices_csv():
+    return _download("csv")
+
+
+@bp.get("/practices.xlsx")
+def practices_xlsx():
+    return _download("xlsx")
 
 
 def _owner_choices(form: PracticeForm, project) -> None:

@@ -121,7 +121,7 @@ def test_anonymous_visitor_does_not_see_an_internal_event(accounts, page):
         title="Steering group budget talk",
         is_public=False,
     )
-    page.goto("/events")
+    page.goto("/events?when=all")
     assert page.get_by_text("Thematic event #3").first.is_visible()
     assert page.get_by_text("Steering group budget talk").count() == 0
     _no_serious_violations(page, "events-list-anonymous")

@@ -6,8 +6,8 @@ from app.events.models import Event
 from app.extensions import db
 from app.partners.models import Partner
 from app.people.services import create_person
+from tests import factories
 from tests.delegations.conftest import sign_in
-from tests.events.test_event_pages import _statements
 from tests.reports.conftest import pdf_text
 
 
@@ -68,10 +68,10 @@ def test_the_event_pages_query_count_does_not_grow_with_registrations(world, cli
 
     for reader in (world.users["coordinator"], None):
         sign_in(client, reader)
-        few = _statements(client, url)
+        few = factories.statements(client, url)
         add(12)
         sign_in(client, reader)
-        assert _statements(client, url) == few
+        assert factories.statements(client, url) == few
 
 
 def test_the_attendance_sheet_lists_the_registered_delegations(world, client):

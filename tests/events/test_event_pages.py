@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.events import services
@@ -211,7 +210,7 @@ def test_titles_and_descriptions_are_escaped(world, client):
     event = world["event"]
     services.update_event(event, title="<script>x()</script>", description="<img src=x>")
     db.session.commit()
-    for url in (f"/events/{event.id}", "/events", "/events/calendar?month=2026-03"):
+    for url in (f"/events/{event.id}", "/events?when=all", "/events/calendar?month=2026-03"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>x()" not in page and "&lt;script&gt;x()" in page, url
         assert "<img src=x>" not in page
@@ -404,17 +403,22 @@ def test_list_filters(world, client):
         page = client.get("/events?" + query).get_data(as_text=True)
         return {t for t in ("Open data", "Old local", "Soon workshop") if t in page}
 
-    assert titles("") == {"Open data", "Old local", "Soon workshop"}
-    assert titles("kind=local_event") == {"Old local"}
-    assert titles("status=held") == {"Old local"}
-    assert titles(f"partner={genoa.code}") == {"Open data"}
-    assert titles(f"partner={tartu.code}") == {"Open data", "Old local", "Soon workshop"}
-    assert titles("semester=2") == {"Old local"}  # Feb–Jul 2020
-    assert titles("when=upcoming") == {"Soon workshop"} | (
+    everything = {"Open data", "Old local", "Soon workshop"}
+    # Upcoming first by default; past ones (and every date) a click away.
+    upcoming = {"Soon workshop"} | (
         {"Open data"} if datetime(2026, 3, 5, 15, tzinfo=UTC) > datetime.now(UTC) else set()
     )
-    assert "Old local" in titles("when=past")
-    assert titles("kind=nonsense&semester=999") == {"Open data", "Old local", "Soon workshop"}
+    assert titles("") == upcoming == titles("when=upcoming")
+    assert titles("when=all") == everything
+    assert "Old local" in titles("when=past") and "Soon workshop" not in titles("when=past")
+    assert titles("when=all&kind=local_event") == {"Old local"}
+    assert titles("when=all&status=held") == {"Old local"}
+    assert titles(f"when=all&partner={genoa.code}") == {"Open data"}
+    assert titles(f"when=all&partner={tartu.code}") == everything
+    assert titles("when=all&semester=2") == {"Old local"}  # Feb–Jul 2020
+    assert titles("when=all&q=OPEN") == {"Open data"}
+    assert titles("when=all&q=%25") == set()  # a wildcard typed is a character sought
+    assert titles("when=all&kind=nonsense&semester=999&sort=nonsense&size=7") == everything
 
 
 def test_calendar_places_events_on_their_days(world, client):
@@ -425,24 +429,6 @@ def test_calendar_places_events_on_their_days(world, client):
     empty = client.get("/events/calendar?month=2026-05").get_data(as_text=True)
     assert "Last events before this month: March 2026" in empty
     assert "Next events after" not in empty
-
-
-def _statements(client, url: str) -> int:
-    count = 0
-
-    def counter(*_args, **_kwargs):
-        nonlocal count
-        count += 1
-
-    client.get(url)  # once-per-process work (the schema check) is not the page's
-    db.session.remove()  # a cold start, as for a request of its own
-    g.pop("_login_user", None)
-    sa_event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", counter)
-    return count
 
 
 def test_list_and_calendar_query_counts_do_not_grow_with_events(world, client):
@@ -477,7 +463,13 @@ def test_list_and_calendar_query_counts_do_not_grow_with_events(world, client):
 
     sign_in(client, world["coordinator"])
     add(2)
-    few = (_statements(client, "/events"), _statements(client, "/events/calendar?month=2026-03"))
+    few = (
+        factories.statements(client, "/events?when=all"),
+        factories.statements(client, "/events/calendar?month=2026-03"),
+    )
     add(27)
-    many = (_statements(client, "/events"), _statements(client, "/events/calendar?month=2026-03"))
+    many = (
+        factories.statements(client, "/events?when=all"),
+        factories.statements(client, "/events/calendar?month=2026-03"),
+    )
     assert few == many

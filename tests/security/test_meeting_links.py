@@ -7,11 +7,13 @@ readers, the per-event feed when signed in and private feeds get the link itself
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from io import BytesIO
 
 import pytest
 import vobject
 from flask import g
 from icalendar import Calendar
+from openpyxl import load_workbook
 
 from app.events.models import LINK_FOR_PARTICIPANTS, EventSession
 from app.extensions import db
@@ -83,6 +85,20 @@ def meetings(app) -> Meetings:
     db.session.commit()
     reader = factories.user("tartu@example.org", role="partner", partner=tartu)
     return Meetings(online, hybrid, session, practice, reader)
+
+
+def _readable(response) -> str:
+    """A page's text; a workbook's every cell, sheet by sheet."""
+    if not response.mimetype.endswith("spreadsheetml.sheet"):
+        return response.get_data(as_text=True)
+    book = load_workbook(BytesIO(response.data))
+    return "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
 
 
 def _leaks(text: str) -> list[str]:
@@ -225,8 +241,12 @@ def test_the_feed_cache_keeps_feeds_with_and_without_links_apart(meetings):
 # Every page the public may open: endpoint, address, what it must show (so that finding
 # no link there means something).
 PUBLIC_PAGES = [
-    ("home.index", "/", ("online", "hybrid")),
-    ("events.list_events", "/events", ("online", "hybrid")),
+    ("home.index", "/", ()),  # this semester and the next: the March 2026 events are links away
+    ("events.list_events", "/events?when=all", ("online", "hybrid")),
+    ("events.events_csv", "/events.csv?when=all", ("online", "hybrid")),
+    ("events.events_xlsx", "/events.xlsx?when=all", ("online", "hybrid", "session")),
+    ("practices.practices_csv", "/practices.csv", ("practice",)),
+    ("practices.practices_xlsx", "/practices.xlsx", ("practice",)),
     ("events.calendar", "/events/calendar?month=2026-03", ("online", "hybrid")),
     ("events.detail", "/events/{online}", ("online", "session")),
     ("events.detail", "/events/{hybrid}", ("hybrid",)),
@@ -257,7 +277,7 @@ def test_public_pages_say_a_link_exists_but_never_show_it(meetings, client):
         url = address.format(**ids)
         response = client.get(url)
         assert response.status_code == 200, url
-        page = response.get_data(as_text=True)
+        page = _readable(response)
         assert _leaks(page) == [], url
         for name in shows:
             assert titles[name] in page, (url, name)
