@@ -235,3 +235,9 @@ def test_every_formula_start_is_made_text(start):
     # (XML keeps a carriage return as a line break: what matters is the apostrophe.)
     assert sheet["A2"].value.startswith("'") and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == -5  # numbers stay numbers
+
+
+def test_an_events_list_with_nothing_upcoming_offers_the_past(world, client):
+    page = client.get("/events").text
+    assert "No upcoming events match." in page
+    assert 'href="/events?when=past">Show past events</a>' in page
