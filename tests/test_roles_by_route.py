@@ -862,6 +862,17 @@ ROUTES += [
     Route("people.people_xlsx", "GET", "/people.xlsx", SIGNED_IN),
 ]
 
+# The report's figures as data: the workbook goes to whoever reads the PDF.
+ROUTES += [
+    Route(
+        "reports.semester_xlsx",
+        "GET",
+        "/reports/semester/2.xlsx",
+        READERS_OF_REPORTS,
+        unknown="/reports/semester/99.xlsx",
+    ),
+]
+
 
 @dataclass
 class World:

@@ -1,4 +1,4 @@
-"""`flask --app wsgi report semester N --output FILE.pdf [--lang et]`.
+"""`flask --app wsgi report semester N --output FILE.pdf [--lang et] [--format xlsx]`.
 
 The command's own words stay English (a developers' tool); the report is in `--lang`."""
 
@@ -24,6 +24,14 @@ report_cli = AppGroup("report", help="Semester reports.")
     help="Where to write the PDF (default: <ACRONYM>-semester-N.pdf, -N-xx.pdf in language xx).",
 )
 @click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["pdf", "xlsx"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: the report; xlsx: its figures as a workbook, one sheet per table.",
+)
+@click.option(
     "--pdf-variant",
     default="pdf/ua-1",
     show_default=True,
@@ -37,11 +45,16 @@ report_cli = AppGroup("report", help="Semester reports.")
     show_default=True,
     help="The report's language (English is the programme's language).",
 )
-def semester(number: int, output: Path | None, pdf_variant: str, lang: str) -> None:
-    """Render semester NUMBER's progress report to a PDF."""
+def semester(
+    number: int, output: Path | None, file_format: str, pdf_variant: str, lang: str
+) -> None:
+    """Render semester NUMBER's progress report to a PDF (or its figures to a workbook)."""
+    from flask_babel import force_locale
+
     from app.home.queries import the_project
     from app.reports.render import VARIANTS, render_pdf, report_filename
     from app.reports.services import build_report
+    from app.reports.workbook import report_workbook
 
     project = the_project()
     if project is None:
@@ -50,13 +63,18 @@ def semester(number: int, output: Path | None, pdf_variant: str, lang: str) -> N
         raise click.BadParameter(f"use one of {', '.join(VARIANTS)}", param_hint="--pdf-variant")
     try:
         report = build_report(project, number)
-        pdf = render_pdf(report, pdf_variant, lang)
+        if file_format == "xlsx":
+            with force_locale(lang):
+                body = report_workbook(report)
+        else:
+            body = render_pdf(report, pdf_variant, lang)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    target = output or Path(report_filename(project.acronym, number, lang))
-    target.write_bytes(pdf)
+    target = output or Path(report_filename(project.acronym, number, lang, file_format))
+    target.write_bytes(body)
+    kind = "figures as a workbook" if file_format == "xlsx" else pdf_variant
     click.echo(
-        f"Wrote {target} ({len(pdf) // 1024} KB, {pdf_variant}): {report.title}, "
+        f"Wrote {target} ({len(body) // 1024} KB, {kind}): {report.title}, "
         f"{len(report.events)} events.",
         file=sys.stdout,
     )

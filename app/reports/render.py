@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.enums import EventKind
 from app.formatting import DEFAULT_LANGUAGE
-from app.pdf import DEFAULT_VARIANT, html_to_pdf
+from app.pdf import DEFAULT_VARIANT, EmbeddedFile, html_to_pdf
 from app.reports import charts
 from app.reports.services import (
     IN_SEMESTER_LABELS,
@@ -16,6 +16,7 @@ from app.reports.services import (
     ROLE_LABELS,
     SemesterReport,
 )
+from app.reports.workbook import VARIANTS_WITH_DATA, report_json
 from app.timezones import in_zone
 
 # PDF variants the CLI offers. Default: PDF/UA-1 (tagged, accessible). PDF/A for archives.
@@ -24,10 +25,24 @@ VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u")
 _COUNTERS = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
 
 
-def report_filename(acronym: str, number: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """'BETTER-semester-2.pdf' in English, 'BETTER-semester-2-hu.pdf' in Hungarian."""
+def report_filename(
+    acronym: str, number: int, lang: str = DEFAULT_LANGUAGE, extension: str = "pdf"
+) -> str:
+    """'BETTER-semester-2.pdf' in English, 'BETTER-semester-2-hu.pdf' in Hungarian (and
+    .xlsx for the workbook of its figures)."""
     suffix = "" if lang == DEFAULT_LANGUAGE else f"-{lang}"
-    return f"{acronym}-semester-{number}{suffix}.pdf"
+    return f"{acronym}-semester-{number}{suffix}.{extension}"
+
+
+def figures_attachment(report: SemesterReport, lang: str) -> EmbeddedFile:
+    """The figures as a JSON file for the archival PDF to carry (call in the report's locale)."""
+    return EmbeddedFile(
+        name=report_filename(report.project.acronym, report.period.number, lang, "json"),
+        content=report_json(report),
+        description=_(
+            "The figures of this report as data: the same tables as its workbook download."
+        ),
+    )
 
 
 def css_string(text: str) -> str:
@@ -121,4 +136,6 @@ def render_pdf(
         )
     with force_locale(lang):
         html = report_html(report)
-    return html_to_pdf(html, variant)
+        # An archival PDF/A-3 carries its own figures as data (AFRelationship /Data).
+        embedded = [figures_attachment(report, lang)] if variant in VARIANTS_WITH_DATA else []
+    return html_to_pdf(html, variant, embedded=embedded)

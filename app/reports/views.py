@@ -1,11 +1,15 @@
-"""Pages of the reports area: the list of semesters and each semester's PDF."""
+"""Pages of the reports area: the list of semesters, each semester's PDF and its figures
+as a workbook."""
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
 
 from app.auth.permissions import can_read_reports, require
+from app.exports import download
 from app.home.queries import the_project
 from app.i18n import LANGUAGES, current_language
 from app.reports.services import ReportUnavailable, build_report, semester_overview
+from app.reports.workbook import report_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -71,3 +75,30 @@ def semester_pdf(number: int):
             "Content-Language": lang,
         },
     )
+
+
+@bp.get("/semester/<int:number>.xlsx")
+def semester_xlsx(number: int):
+    """The report's figures as a workbook, one sheet per table, in the PDF's language."""
+    require(can_read_reports())
+    from app.reports.render import report_filename
+
+    project = the_project()
+    if project is None:
+        abort(404)
+    try:
+        report = build_report(project, number)
+    except ReportUnavailable as exc:
+        return (
+            render_template(
+                "reports/unavailable.html", project=project, number=number, message=exc.message
+            ),
+            404,
+        )
+    lang = report_language()
+    with force_locale(lang):
+        tables = report_tables(report)
+    name = report_filename(project.acronym, number, lang, "xlsx").removesuffix(".xlsx")
+    response = download(tables, name, "xlsx")
+    response.headers["Content-Language"] = lang
+    return response
