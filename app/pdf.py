@@ -99,5 +99,15 @@ def html_to_pdf(
             )
             for item in embedded
         ]
+        options["finisher"] = _list_each_file_once
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
     return document.write_pdf(**options)
+
+
+def _list_each_file_once(_document, pdf) -> None:
+    """WeasyPrint's PDF/A-3 step lists an attachment twice in the catalog's /AF (once from
+    the embedded-files name tree, once from its file specification): keep one of each."""
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"].clear()
+        pdf.catalog["AF"].extend(unique)

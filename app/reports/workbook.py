@@ -134,6 +134,7 @@ def transfers_table(report: SemesterReport) -> Table:
             _("Importer"),
             _("Stage at start"),
             _("Stage at end"),
+            # Translators: A transfer that advanced to a later stage in the semester (yes or no).
             _("Advanced"),
         ],
         [
@@ -185,8 +186,8 @@ def actions_table(report: SemesterReport) -> Table:
             _("Action plan"),
             _("Group"),
             _("Action"),
-            _("Start"),
-            _("End"),
+            _("Starts on"),
+            _("Ends on"),
             _("Status today"),
             _("In this semester"),
             _("Results and figures"),

@@ -180,8 +180,7 @@ def test_archival_pdf_carries_the_same_figures_as_data(demo, runner, tmp_path):
     assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp
 
     assert list(reader.attachments) == ["BETTER-semester-5.json"]
-    (spec,) = {ref.get_object().indirect_reference for ref in root["/AF"]}
-    spec = spec.get_object()
+    (spec,) = [ref.get_object() for ref in root["/AF"]]
     assert spec["/AFRelationship"] == "/Data"
     assert spec["/UF"] == "BETTER-semester-5.json"
     embedded = spec["/EF"]["/F"].get_object()
