@@ -208,3 +208,23 @@ def test_the_accessible_default_and_pdf_a_2b_carry_no_attachment(demo):
         reader = pdf_reader(render_pdf(report, variant))
         assert not reader.attachments, variant
         assert "/AF" not in reader.trailer["/Root"], variant
+
+
+def test_the_tables_are_read_off_the_report_without_a_query_of_their_own(demo):
+    from sqlalchemy import event as sa_event
+
+    from app.extensions import db
+    from app.reports.workbook import report_tables
+
+    report = build_report(the_project(), 5)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        report_tables(report)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert statements == []
