@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from app.errors import DomainError
 from app.formatting import DEFAULT_LANGUAGE
@@ -55,8 +56,8 @@ def semester(number: int, output: Path | None, pdf_variant: str, lang: str) -> N
         raise click.ClickException(exc.message) from None
     target = output or Path(report_filename(project.acronym, number, lang))
     target.write_bytes(pdf)
+    events = ngettext("%(num)d event", "%(num)d events", len(report.events))
     click.echo(
-        f"Wrote {target} ({len(pdf) // 1024} KB, {pdf_variant}): {report.title}, "
-        f"{len(report.events)} events.",
+        f"Wrote {target} ({len(pdf) // 1024} KB, {pdf_variant}): {report.title}, {events}.",
         file=sys.stdout,
     )
