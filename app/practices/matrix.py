@@ -160,8 +160,7 @@ def transfer_matrix_svg(matrix: TransferMatrix, title: str | None = None) -> str
             f'<rect x="{left}" y="{y}" width="18" height="18" fill="{colour}" stroke="#1b1f24" '
             'stroke-width="0.5"/>'
         )
-        out.append(
-            f'<text x="{left + 26}" y="{y + 14}">{STAGE_NUMBERS[stage]}  {escape(stage.label)}</text>'
-        )
+        key = f"{STAGE_NUMBERS[stage]} {stage.label}"
+        out.append(f'<text x="{left + 26}" y="{y + 14}">{escape(key)}</text>')
     out.append("</svg>")
     return "\n".join(out)
