@@ -29,6 +29,10 @@ _STYLE = Style(
     guide_stroke_dasharray="0",
     major_guide_stroke_dasharray="0",
     colors=PALETTE,
+    # Solid fills: pygal's default 0.7 opacity washes the palette towards white, and the
+    # colours apart are the ones checked.
+    opacity="1",
+    opacity_hover="1",
     font_family="DejaVu Sans, sans-serif",
     label_font_size=13,
     major_label_font_size=13,
