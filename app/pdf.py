@@ -65,9 +65,12 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
-def html_to_pdf(html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None) -> bytes:
+def html_to_pdf(
+    html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None, finisher=None
+) -> bytes:
     """The document as a PDF: WeasyPrint with the static-only fetcher and the fixed base URL
-    (the report benchmark's floor calls this too)."""
+    (the report benchmark's floor calls this too). `finisher(document, pdf)` may amend the
+    PDF's objects before they are written (WeasyPrint's own hook)."""
     options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())
-    return document.write_pdf(**options)
+    return document.write_pdf(finisher=finisher, **options)
