@@ -182,3 +182,14 @@ def test_matrix_discs_stay_inside_their_cells_and_carry_the_stage_number(app):
     for stage in (TransferStage.IDENTIFIED, TransferStage.STUDIED):
         assert f">{STAGE_NUMBERS[stage]}</text>" in svg
         assert f">{STAGE_NUMBERS[stage]} {stage.label}</text>" in svg
+
+
+@pytest.mark.parametrize("number", SEMESTERS)
+def test_the_indicator_table_is_not_split_from_its_last_row(pdfs, number):
+    """Eight indicators: a short table, kept on one page (semester 5 once left the last row
+    alone on the next page)."""
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in pdf_reader(pdfs[number]).pages]
+    first = [i for i, text in enumerate(pages) if "AP Action plans developed" in text]
+    last = [i for i, text in enumerate(pages) if "TD Training days held" in text]
+    assert first and first == last, (first, last)
+    assert "Share of target" in pages[first[0]]  # with its header row
