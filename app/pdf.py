@@ -83,11 +83,15 @@ def html_to_pdf(
     variant: str | None = DEFAULT_VARIANT,
     fetcher=None,
     embedded: Sequence[EmbeddedFile] = (),
+    finisher=None,
 ) -> bytes:
     """The document as a PDF: WeasyPrint with the static-only fetcher and the fixed base URL
-    (the report benchmark's floor calls this too), carrying the `embedded` files."""
+    (the report benchmark's floor calls this too), carrying the `embedded` files.
+    `finisher(document, pdf)` may amend the PDF's objects before they are written
+    (WeasyPrint's own hook)."""
     options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
     fetcher = fetcher or StaticOnlyFetcher()
+    finishers = [finisher] if finisher else []
     if embedded:
         options["attachments"] = [
             Attachment(
@@ -99,7 +103,9 @@ def html_to_pdf(
             )
             for item in embedded
         ]
-        options["finisher"] = _list_each_file_once
+        finishers.append(_list_each_file_once)
+    if finishers:
+        options["finisher"] = lambda document, pdf: [step(document, pdf) for step in finishers]
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
     return document.write_pdf(**options)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from app.errors import DomainError
 from app.formatting import DEFAULT_LANGUAGE
@@ -73,8 +74,8 @@ def semester(
     target = output or Path(report_filename(project.acronym, number, lang, file_format))
     target.write_bytes(body)
     kind = "figures as a workbook" if file_format == "xlsx" else pdf_variant
+    events = ngettext("%(num)d event", "%(num)d events", len(report.events))
     click.echo(
-        f"Wrote {target} ({len(body) // 1024} KB, {kind}): {report.title}, "
-        f"{len(report.events)} events.",
+        f"Wrote {target} ({len(body) // 1024} KB, {kind}): {report.title}, {events}.",
         file=sys.stdout,
     )

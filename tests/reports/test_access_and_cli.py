@@ -33,6 +33,7 @@ def test_funder_downloads_the_same_report_as_the_command_line(funder_client, run
     result = runner.invoke(args=["report", "semester", "2", "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output
+    assert result.output.rstrip().endswith("semester 2, 1 event.")  # one event, not "1 events"
     assert pdf_text(response.data) == pdf_text(target.read_bytes())
 
 
