@@ -101,6 +101,10 @@ def submit(number: int):
     project = the_project()
     if project is None:
         abort(404)
+    try:
+        project.period(number)
+    except DomainError:
+        abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
     lang = request.form.get("language")
