@@ -865,7 +865,6 @@ ROUTES += [
 
 # Submitted reports: coordinators submit; coordinators and funders read the versions.
 ROUTES += [
-    Route("reports.index", "GET", "/reports/?drafts=1", READERS_OF_REPORTS),
     Route(
         "reports.submit",
         "POST",

@@ -36,7 +36,7 @@ from app.events.models import Event
 from app.events.queries import period_bounds
 from app.extensions import db
 from app.feeds.services import site_domain, site_url
-from app.formatting import DEFAULT_LANGUAGE, format_number
+from app.formatting import DEFAULT_LANGUAGE, format_long_date, format_number
 from app.mail.models import MessageKind, MessageStatus, OutboxMessage
 from app.outcomes.models import Outcome
 from app.outcomes.services import upload_dir
@@ -354,7 +354,7 @@ def delete_submission(submission: ReportSubmission, today: date | None = None) -
                 "be deleted before then.",
                 version=submission.version,
                 number=submission.period_number,
-                day=submission.retain_until.isoformat(),
+                day=format_long_date(submission.retain_until),
             ),
             "retain_until",
         )

@@ -55,8 +55,8 @@ def index():
         versions=versions,
         changes=submissions.changes_since(project, latest),
         may_submit=can_submit_reports(),
-        # Funders read what was submitted; the live drafts when they ask (?drafts=1).
-        show_drafts=not current_user.is_funder or request.args.get("drafts") == "1",
+        # Funders are offered what was submitted; today's render is marked as a draft.
+        draft_label=current_user.is_funder,
         submit_form=FlaskForm(),
     )
 

@@ -71,7 +71,8 @@ def test_submitting_stores_the_pdf_then_marks_later_changes_and_takes_a_second_v
     messages = {m.to_address: m for m in db.session.scalars(select(OutboxMessage))}
     assert set(messages) == {"funder-et@example.org", "funder@example.org"}
     assert messages["funder-et@example.org"].language == "et"
-    assert messages["funder-et@example.org"].subject.startswith("BETTER")
+    assert messages["funder-et@example.org"].subject.startswith("BETTER: ")
+    assert messages["funder-et@example.org"].subject != messages["funder@example.org"].subject
     link = f"/reports/semester/{SEMESTER}/v1.pdf"
     assert all(link in m.body and m.kind == "report" for m in messages.values())
     email = as_email(messages["funder@example.org"], "coordinator@better.example", None)
@@ -165,17 +166,17 @@ def test_retention_is_programme_closure_plus_the_configured_years(demo, app):
     assert retention_date(project) == date(2041, 12, 31)
 
 
-def test_funders_read_versions_and_see_drafts_only_when_they_ask(funder_client, client):
+def test_funders_are_offered_the_submitted_version_and_the_draft_marked_as_one(
+    funder_client, client
+):
     _fake_submission()
     page = client.get("/reports/").text
-    assert "Version 1 (PDF)" in page
-    assert f'href="/reports/semester/{SEMESTER}.pdf' not in page
-    assert "Show the drafts" in page
-    drafts = client.get("/reports/?drafts=1").text
-    assert f'href="/reports/semester/{SEMESTER}.pdf' in drafts
+    assert f'href="/reports/semester/{SEMESTER}/v1.pdf" download>Version 1 (PDF)' in page
+    assert "Draft (not submitted)" in page
+    assert "Submit version" not in page
     assert client.get(f"/reports/semester/{SEMESTER}/v1.pdf").data == b"%PDF-1.7 test\n"
     assert client.post(f"/reports/semester/{SEMESTER}/submit").status_code == 403
-    assert db.session.scalar(select(ReportSubmission.version.label("v")).limit(2)) == 1
+    assert len(db.session.scalars(select(ReportSubmission)).all()) == 1
 
 
 def test_partner_editors_get_no_submitted_version(demo, client):
