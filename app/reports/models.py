@@ -46,3 +46,15 @@ class ReportSubmission(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReportSubmission semester {self.period_number} v{self.version}>"
+
+
+class ReportReader(db.Model):
+    """How far a funder account has been shown the submitted versions: the reports page
+    names the versions newer than `seen_through_id` once, then moves it on."""
+
+    __tablename__ = "report_reader"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_through_id: Mapped[int] = mapped_column(default=0)

@@ -42,7 +42,7 @@ from app.outcomes.models import Outcome
 from app.outcomes.services import upload_dir
 from app.partners.models import Project
 from app.practices.models import TransferStageChange
-from app.reports.models import ReportSubmission
+from app.reports.models import ReportReader, ReportSubmission
 from app.reports.services import SemesterReport, build_report
 
 #: The summary figures a submission keeps, in the order the page compares them.
@@ -472,3 +472,30 @@ def changes_since(
             if entry.at > latest[number].submitted_at:
                 found.setdefault(number, []).append(entry)
     return found
+
+
+def unseen_versions(project: Project, user: User) -> list[ReportSubmission]:
+    """The versions submitted since `user` last opened the reports page, oldest first;
+    the page names them once (see `mark_seen`)."""
+    reader = db.session.get(ReportReader, user.id)
+    seen = reader.seen_through_id if reader is not None else 0
+    return list(
+        db.session.scalars(
+            select(ReportSubmission)
+            .where(ReportSubmission.project_id == project.id, ReportSubmission.id > seen)
+            .order_by(ReportSubmission.id)
+        )
+    )
+
+
+def mark_seen(user: User, shown: list[ReportSubmission]) -> None:
+    """`user` has been shown these versions: the next visit names only newer ones."""
+    if not shown:
+        return
+    newest = max(s.id for s in shown)
+    reader = db.session.get(ReportReader, user.id)
+    if reader is None:
+        db.session.add(ReportReader(user_id=user.id, seen_through_id=newest))
+    else:
+        reader.seen_through_id = max(reader.seen_through_id, newest)
+    db.session.flush()

@@ -44,6 +44,11 @@ def index():
         abort(404)
     versions = submissions.all_versions(project)
     latest = {number: found[0] for number, found in versions.items()}
+    unseen = []
+    if current_user.is_funder:
+        unseen = submissions.unseen_versions(project, current_user)
+        submissions.mark_seen(current_user, unseen)
+        db.session.commit()
     return render_template(
         "reports/index.html",
         project=project,
@@ -58,6 +63,7 @@ def index():
         # Funders are offered what was submitted; today's render is marked as a draft.
         draft_label=current_user.is_funder,
         submit_form=FlaskForm(),
+        unseen=unseen,
     )
 
 

@@ -66,10 +66,23 @@ def upgrade():
         ),
         sa.UniqueConstraint("stored_name", name=op.f("uq_report_submission_stored_name")),
     )
+    op.create_table(
+        "report_reader",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("seen_through_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_report_reader_user_id_user"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_report_reader")),
+    )
     _kinds(KINDS + ("report",))
 
 
 def downgrade():
     op.execute("DELETE FROM outbox_message WHERE kind = 'report'")
     _kinds(KINDS)
+    op.drop_table("report_reader")
     op.drop_table("report_submission")

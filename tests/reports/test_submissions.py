@@ -179,6 +179,19 @@ def test_funders_are_offered_the_submitted_version_and_the_draft_marked_as_one(
     assert len(db.session.scalars(select(ReportSubmission)).all()) == 1
 
 
+def test_a_funder_is_told_once_of_versions_submitted_since_the_last_visit(funder_client, client):
+    assert "Submitted since your last visit" not in client.get("/reports/").text
+    _fake_submission()
+    _fake_submission()
+    page = client.get("/reports/").text
+    assert "Submitted since your last visit" in page
+    assert "Semester 5, version 1 (PDF)" in page and "Semester 5, version 2 (PDF)" in page
+    assert "Submitted since your last visit" not in client.get("/reports/").text
+    _fake_submission()
+    page = client.get("/reports/").text
+    assert "Semester 5, version 3 (PDF)" in page and "version 2 (PDF)" not in page
+
+
 def test_partner_editors_get_no_submitted_version(demo, client):
     _fake_submission()
     partner = the_project().partners[0]
