@@ -16,11 +16,12 @@ from app.events.models import Event
 from app.events.services import set_attendance
 from app.extensions import db
 from app.home.queries import the_project
-from app.mail.delivery import as_email
+from app.mail.delivery import as_email, deliver_due
 from app.mail.models import OutboxMessage
 from app.reports.models import ReportSubmission
 from app.reports.submissions import delete_submission, record_submission, retention_date
 from tests import factories
+from tests.mail.conftest import smtp  # noqa: F401  (the real SMTP server, aiosmtpd)
 from tests.reports.conftest import sign_in
 
 SEMESTER = 5
@@ -200,3 +201,20 @@ def test_partner_editors_get_no_submitted_version(demo, client):
     assert client.get(f"/reports/semester/{SEMESTER}/v1.pdf").status_code == 403
     assert client.get(f"/reports/semester/{SEMESTER}/versions").status_code == 403
     assert client.post(f"/reports/semester/{SEMESTER}/submit").status_code == 403
+
+
+def test_the_funders_message_reaches_a_real_smtp_server_with_nothing_attached(
+    demo,
+    app,
+    smtp,  # noqa: F811
+):
+    funder = factories.user("funder-it@example.org", role="funder")
+    funder.language = "it"
+    db.session.commit()
+    _fake_submission()
+    done = deliver_due()
+    assert done.sent == 1
+    [message] = smtp.to("funder-it@example.org")
+    assert message["Subject"] == ("BETTER: la versione 1 della relazione del semestre 5 è pronta")
+    assert not message.is_multipart()
+    assert f"/reports/semester/{SEMESTER}/v1.pdf" in message.get_content()
