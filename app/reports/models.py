@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from flask_babel import gettext as _
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.db_types import UTCDateTime, utcnow
+from app.errors import DomainError
 from app.extensions import db
 
 
@@ -46,6 +48,14 @@ class ReportSubmission(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReportSubmission semester {self.period_number} v{self.version}>"
+
+
+@event.listens_for(ReportSubmission, "before_update")
+def _never_updated(_mapper, _connection, _target) -> None:
+    """What was submitted stays as it was submitted, whoever tries to change the row."""
+    raise DomainError(
+        _("A submitted report is never changed: submit a new version instead."), "version"
+    )
 
 
 class ReportReader(db.Model):

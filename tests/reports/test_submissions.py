@@ -148,6 +148,43 @@ def test_versions_number_on_per_semester_and_refuse_what_is_not_a_pdf(demo, app)
     assert len(_stored_files(app)) == 3
 
 
+def test_a_stored_version_is_never_changed(demo, app):
+    submission = _fake_submission()
+    submission.sha256 = "0" * 64
+    with pytest.raises(DomainError, match="never changed"):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(ReportSubmission, submission.id).sha256 != "0" * 64
+
+
+def test_the_reports_page_asks_as_many_queries_whatever_the_versions_and_changes(
+    coordinator_client, app
+):
+    from sqlalchemy import event as sa_event
+
+    def queries() -> int:
+        seen = []
+
+        def count(*_args) -> None:
+            seen.append(1)
+
+        sa_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert coordinator_client.get("/reports/").status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    _fake_submission(5)
+    queries()  # the first request also reads what later ones keep
+    few = queries()
+    _fake_submission(4)
+    _fake_submission(2)
+    _record_late_attendance(5)
+    _record_late_attendance(4)
+    assert queries() == few
+
+
 def test_nothing_is_deleted_before_its_retention_date(demo, app):
     submission = _fake_submission()
     path = Path(app.config["UPLOAD_DIR"]) / submission.stored_name
