@@ -78,6 +78,13 @@ def test_submitting_stores_the_pdf_then_marks_later_changes_and_takes_a_second_v
     assert all(link in m.body and m.kind == "report" for m in messages.values())
     email = as_email(messages["funder@example.org"], "coordinator@better.example", None)
     assert not email.is_multipart() and link in email.get_content()
+    shown = coordinator_client.get(f"/outbox/{messages['funder@example.org'].id}")
+    assert shown.status_code == 200 and link in shown.text
+    assert "Calendar attachment" not in shown.text
+    assert (
+        coordinator_client.get(f"/outbox/{messages['funder@example.org'].id}.ics").status_code
+        == 404
+    )
 
     # The submission is in the activity log.
     logged = db.session.scalar(
