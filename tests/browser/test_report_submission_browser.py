@@ -15,7 +15,7 @@ from app.extensions import db
 from app.home.queries import the_project
 from app.reports.models import ReportSubmission
 from tests import factories
-from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,11 @@ def test_submit_download_change_and_submit_again(app, browser, live_server, page
     changed.locator("summary").click()
     assert f"Attendance of {city}" in changed.inner_text()
     assert serious_accessibility_violations(page) == []
+    screenshot(page, "reports-changed-since-submission")
+    page.goto(f"/reports/semester/{SEMESTER}/versions")
+    assert "Participants: 0 → 7" in page.locator("main").inner_text()
+    screenshot(page, "report-versions-changed")
+    page.goto("/reports/")
 
     page.get_by_role("button", name=f"Submit version 2 semester {SEMESTER}").click()
     page.wait_for_load_state()
