@@ -79,3 +79,87 @@ def semester(
         f"Wrote {target} ({len(body) // 1024} KB, {kind}): {report.title}, {events}.",
         file=sys.stdout,
     )
+
+
+@report_cli.command("submit")
+@click.argument("number", type=int)
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The report's language (English is the programme's language).",
+)
+def submit(number: int, lang: str) -> None:
+    """Submit semester NUMBER's report: store the PDF as rendered now as its next version
+    and tell the funders by e-mail."""
+    from app.extensions import db
+    from app.home.queries import the_project
+    from app.reports.submissions import submit_report
+
+    project = the_project()
+    if project is None:
+        raise click.ClickException("No partnership is recorded yet (try `flask demo load`).")
+    try:
+        submission = submit_report(project, number, None, lang)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(
+        f"Submitted semester {number} as version {submission.version} "
+        f"({submission.size_bytes // 1024} KB, SHA-256 {submission.sha256}); "
+        f"kept until {submission.retain_until.isoformat()}."
+    )
+
+
+@report_cli.command("versions")
+@click.argument("number", type=int)
+def versions(number: int) -> None:
+    """List the submitted versions of semester NUMBER's report."""
+    from app.home.queries import the_project
+    from app.reports.submissions import versions_of
+
+    project = the_project()
+    if project is None:
+        raise click.ClickException("No partnership is recorded yet (try `flask demo load`).")
+    try:
+        project.period(number)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    found = versions_of(project, number)
+    if not found:
+        click.echo(f"Semester {number} has not been submitted yet.")
+        return
+    for item in reversed(found):
+        click.echo(
+            f"v{item.version}  {item.submitted_at.isoformat(timespec='seconds')}  "
+            f"{item.submitted_by_name}  {item.language}  {item.sha256}  "
+            f"app {item.app_version}  kept until {item.retain_until.isoformat()}"
+        )
+
+
+@report_cli.command("verify")
+def verify() -> None:
+    """Recompute every stored report's checksum; exit 1 naming each missing or changed file."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.reports.models import ReportSubmission
+    from app.reports.submissions import verify_all
+
+    problems = verify_all()
+    checked = db.session.scalar(select(func.count()).select_from(ReportSubmission))
+    for submission, message in problems:
+        click.echo(
+            f"FAILED semester {submission.period_number} v{submission.version} "
+            f"({submission.stored_name}): {message}",
+            err=True,
+        )
+    if problems:
+        raise SystemExit(1)
+    if checked == 1:
+        click.echo("The 1 stored report matches its checksum.")
+    else:
+        click.echo(f"All {checked} stored reports match their checksums.")
