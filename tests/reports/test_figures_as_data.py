@@ -129,6 +129,8 @@ def test_numbers_and_dates_are_typed_and_headers_bold_and_frozen(semester):
 def test_coordinators_and_funders_download_the_workbook_in_the_pdfs_language(
     funder_client, runner, tmp_path
 ):
+    page = funder_client.get("/reports/?language=hu").text
+    assert '<a href="/reports/semester/5.xlsx?language=hu" hreflang="hu" download>' in page
     response = funder_client.get("/reports/semester/5.xlsx")
     assert response.status_code == 200
     assert response.mimetype == XLSX
