@@ -252,6 +252,9 @@ PUBLIC_PAGES = [
     ("events.detail", "/events/{hybrid}", ("hybrid",)),
     ("practices.list", "/practices", ("practice",)),
     ("practices.detail", "/practices/{practice}", ("online", "hybrid")),
+    ("search.results", "/search?q=tartu", ("online", "hybrid", "practice")),
+    ("planner.semester", "/planner?semester=14", ("online", "hybrid")),  # Feb–Jul 2026
+    ("holidays.partner_holidays", "/partners/P4/holidays", ()),
 ]
 # The unsubscribe page, opened by its signed token, names no event: nothing to leak.
 NOT_PAGES = {"auth.login", "feeds.public_calendar", "feeds.event_calendar", "mail.unsubscribe"}
