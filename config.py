@@ -1,10 +1,27 @@
 """Configuration classes; `create_app` picks one and lets the environment override."""
 
 import os
+import subprocess
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _git_version() -> str:
+    """`git describe` of the checkout the app runs from, when it is one; else "unknown"."""
+    try:
+        found = subprocess.run(
+            ["git", "describe", "--tags", "--always", "--dirty"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return found.stdout.strip() or "unknown"
 
 
 class Config:
@@ -53,6 +70,15 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "coordinator@localhost")
     # Changes to one event within this many seconds make one message per person; 0: at once.
     MAIL_BATCH_SECONDS = int(os.environ.get("MAIL_BATCH_SECONDS", "300"))
+    # Recorded with every submitted report: APP_VERSION set at build time (a release tag),
+    # else `git describe` of the checkout.
+    APP_VERSION = os.environ.get("APP_VERSION") or _git_version()
+    # Submitted reports are kept until programme closure plus this many years (2021-2027:
+    # at least five years from 31 December of the year of the last payment).
+    REPORT_RETENTION_YEARS = int(os.environ.get("REPORT_RETENTION_YEARS", "5"))
+    # The programme's closure (ISO date, the 31 December of the year of the last payment);
+    # unset: 31 December of the year after the partnership's end (see app.reports.submissions).
+    PROGRAMME_CLOSURE_DATE = os.environ.get("PROGRAMME_CLOSURE_DATE") or None
 
 
 class TestConfig(Config):

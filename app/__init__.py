@@ -75,6 +75,7 @@ def _import_models() -> None:
     from app.partners import models as _partners  # noqa: F401
     from app.polls import models as _polls  # noqa: F401
     from app.practices import models as _practices  # noqa: F401
+    from app.reports import models as _reports  # noqa: F401
     from app.search import models as _search  # noqa: F401
 
 

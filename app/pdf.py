@@ -11,10 +11,12 @@ whose base URL is fixed: never the request's Host.
 import base64
 import logging
 import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = (Path(__file__).resolve().parent / "static").resolve()
@@ -65,9 +67,53 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
-def html_to_pdf(html: str, variant: str | None = DEFAULT_VARIANT, fetcher=None) -> bytes:
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file the PDF carries (PDF/A-3 lists it in the catalog's /AF with its relationship,
+    e.g. "Data" for the figures the document shows; the MIME type follows the name)."""
+
+    name: str
+    content: bytes
+    description: str
+    relationship: str = "Data"
+
+
+def html_to_pdf(
+    html: str,
+    variant: str | None = DEFAULT_VARIANT,
+    fetcher=None,
+    embedded: Sequence[EmbeddedFile] = (),
+    finisher=None,
+) -> bytes:
     """The document as a PDF: WeasyPrint with the static-only fetcher and the fixed base URL
-    (the report benchmark's floor calls this too)."""
+    (the report benchmark's floor calls this too), carrying the `embedded` files.
+    `finisher(document, pdf)` may amend the PDF's objects before they are written
+    (WeasyPrint's own hook)."""
     options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())
+    fetcher = fetcher or StaticOnlyFetcher()
+    finishers = [finisher] if finisher else []
+    if embedded:
+        options["attachments"] = [
+            Attachment(
+                string=item.content,
+                url_fetcher=fetcher,
+                name=item.name,
+                description=item.description,
+                relationship=item.relationship,
+            )
+            for item in embedded
+        ]
+        finishers.append(_list_each_file_once)
+    if finishers:
+        options["finisher"] = lambda document, pdf: [step(document, pdf) for step in finishers]
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
     return document.write_pdf(**options)
+
+
+def _list_each_file_once(_document, pdf) -> None:
+    """WeasyPrint's PDF/A-3 step lists an attachment twice in the catalog's /AF (once from
+    the embedded-files name tree, once from its file specification): keep one of each."""
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"].clear()
+        pdf.catalog["AF"].extend(unique)

@@ -38,6 +38,7 @@ from app.people.services import create_person
 from app.polls.services import SlotInput, open_poll
 from app.practices.models import GoodPractice, PracticeEvent
 from app.practices.services import create_transfer
+from app.reports.submissions import record_submission
 from app.versioning import version_of
 from tests import factories
 
@@ -862,6 +863,42 @@ ROUTES += [
     Route("people.people_xlsx", "GET", "/people.xlsx", SIGNED_IN),
 ]
 
+# The report's figures as data: the workbook goes to whoever reads the PDF.
+ROUTES += [
+    Route(
+        "reports.semester_xlsx",
+        "GET",
+        "/reports/semester/2.xlsx",
+        READERS_OF_REPORTS,
+        unknown="/reports/semester/99.xlsx",
+    ),
+]
+
+# Submitted reports: coordinators submit; coordinators and funders read the versions.
+ROUTES += [
+    Route(
+        "reports.submit",
+        "POST",
+        "/reports/semester/2/submit",
+        {COORD},
+        unknown="/reports/semester/99/submit",
+    ),
+    Route(
+        "reports.versions",
+        "GET",
+        "/reports/semester/2/versions",
+        READERS_OF_REPORTS,
+        unknown="/reports/semester/99/versions",
+    ),
+    Route(
+        "reports.version_pdf",
+        "GET",
+        "/reports/semester/2/v1.pdf",
+        READERS_OF_REPORTS,
+        unknown="/reports/semester/2/v9.pdf",
+    ),
+]
+
 
 @dataclass
 class World:
@@ -963,6 +1000,8 @@ def build_world() -> World:
     db.session.add(Registration(event=event, person=contact, partner=tartu))
     db.session.commit()
     outbox_message = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+    # Version 1 of semester 2's report, as submitted (the bytes stand for the PDF).
+    record_submission(project, 2, b"%PDF-1.7 world\n", {"participants": 0}, users[COORD])
     poll_days = [date.today() + timedelta(days=n) for n in (40, 47)]
     poll = open_poll(
         event, slots=[SlotInput(day) for day in poll_days], closes_on=poll_days[0] - timedelta(1)

@@ -217,6 +217,7 @@ KIND_LABELS = {
     "registration": _l("Registration"),
     "date_poll": _l("Date poll"),
     "poll_answer": _l("Poll answer"),
+    "report_submission": _l("Submitted report"),
 }
 
 

@@ -312,3 +312,17 @@ def can_download_people(user=None) -> bool:
     """The people directory as a file: whoever reads the directory; it holds names,
     partner, organisation, function and kind, never e-mail addresses or phones."""
     return can_read_people(user)
+
+
+# Submitted reports.
+
+
+def can_submit_reports(user=None) -> bool:
+    """Submitting a semester's report to the programme (a new frozen version): coordinators."""
+    user = _user(user)
+    return is_signed_in(user) and user.role == Role.COORDINATOR
+
+
+def can_read_submitted_reports(user=None) -> bool:
+    """Submitted versions of the reports and their files: coordinators and funders."""
+    return can_read_reports(user)

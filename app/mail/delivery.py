@@ -26,7 +26,7 @@ from sqlalchemy import and_, or_, select, update
 from app.db_types import utcnow
 from app.extensions import db
 from app.mail.messages import unsubscribe_url
-from app.mail.models import MessageStatus, OutboxMessage
+from app.mail.models import MessageKind, MessageStatus, OutboxMessage
 from app.partners.models import Person
 
 log = logging.getLogger("app.mail")
@@ -58,6 +58,8 @@ def as_email(message: OutboxMessage, sender: str, person: Person | None) -> Emai
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body)
+    if message.kind == MessageKind.REPORT or not message.calendar:
+        return email  # a submitted report's message: its link only, nothing attached
     email.add_attachment(
         message.calendar,
         subtype="calendar",

@@ -17,11 +17,13 @@ from app.partners.models import Person
 
 class MessageKind(StrEnum):
     """Why a message is sent: an entry for the recipient's calendar, a change to it, or its
-    removal from their calendar (their registration withdrawn)."""
+    removal from their calendar (their registration withdrawn); or, to a funder account, a
+    submitted report's version is ready (a link, no calendar and no attachment)."""
 
     INVITATION = "invitation"
     UPDATE = "update"
     WITHDRAWAL = "withdrawal"
+    REPORT = "report"
 
 
 class CalendarMethod(StrEnum):

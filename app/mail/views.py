@@ -42,6 +42,8 @@ def message(message_id: int):
 @bp.get("/outbox/<int:message_id>.ics")
 def attachment(message_id: int):
     item = _message(message_id)
+    if not item.calendar:
+        abort(404)  # a submitted report's message has nothing attached
     response = Response(item.calendar, mimetype="text/calendar")
     response.mimetype_params.update(charset="utf-8", method=item.method)
     response.headers["Content-Disposition"] = f'attachment; filename="message-{item.id}.ics"'

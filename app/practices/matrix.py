@@ -16,15 +16,18 @@ from app.extensions import db
 from app.partners.models import Partner, Project
 from app.practices.models import GoodPractice, Transfer
 
-# ColorBrewer blues, light to dark; "in the action plan" is a step darker than the scale's
-# #3182bd, on which white text was 4.15:1, below the 4.5:1 text needs.
+# Viridis in five steps, light to dark: made for readers with colour-vision deficiencies,
+# its steps differ in lightness too (tests/reports/test_layout.py checks every pair under
+# simulated deuteranopia and protanopia). The colour is never alone: each cell also
+# carries the stage's number, which the legend explains.
 STAGE_COLOURS = {
-    TransferStage.IDENTIFIED: "#c6dbef",
-    TransferStage.STUDIED: "#9ecae1",
-    TransferStage.IMPORT_WORKSHOP_HELD: "#6baed6",
-    TransferStage.IN_ACTION_PLAN: "#2171b5",
-    TransferStage.IMPLEMENTED: "#08519c",
+    TransferStage.IDENTIFIED: "#fde725",
+    TransferStage.STUDIED: "#5ec962",
+    TransferStage.IMPORT_WORKSHOP_HELD: "#21918c",
+    TransferStage.IN_ACTION_PLAN: "#3b528b",
+    TransferStage.IMPLEMENTED: "#440154",
 }
+STAGE_NUMBERS = {stage: i for i, stage in enumerate(STAGE_COLOURS, 1)}
 INKS = ("#000000", "#ffffff")
 
 
@@ -139,18 +142,25 @@ def transfer_matrix_svg(matrix: TransferMatrix, title: str | None = None) -> str
             found = matrix.cell(owner, importer)
             if not found or not found.practices:
                 continue
-            radius = min(cell / 2 - 4, 12 + 6 * found.practices)
+            # Inside the cell with room to spare, clear of the stage number in its corner.
+            radius = min(cell / 2 - 10, 10 + 4 * found.practices)
             colour = STAGE_COLOURS[found.furthest]
             ink = ink_on(colour)
             tip = escape(f"{owner.city} → {importer.city}: " + "; ".join(found.titles))
             out.append(
                 f'<g><title>{tip}</title><circle cx="{x + cell / 2}" cy="{y + cell / 2}" '
                 f'r="{radius}" fill="{colour}"/><text x="{x + cell / 2}" y="{y + cell / 2 + 4}" '
-                f'text-anchor="middle" fill="{ink}" font-weight="bold">{found.practices}</text></g>'
+                f'text-anchor="middle" fill="{ink}" font-weight="bold">{found.practices}</text>'
+                f'<text x="{x + cell - 4}" y="{y + cell - 4}" text-anchor="end" font-size="10" '
+                f'fill="#1b1f24">{STAGE_NUMBERS[found.furthest]}</text></g>'
             )
     for i, (stage, colour) in enumerate(STAGE_COLOURS.items()):
         y = legend_top + i * 26
-        out.append(f'<rect x="{left}" y="{y}" width="18" height="18" fill="{colour}"/>')
-        out.append(f'<text x="{left + 26}" y="{y + 14}">{escape(stage.label)}</text>')
+        out.append(
+            f'<rect x="{left}" y="{y}" width="18" height="18" fill="{colour}" stroke="#1b1f24" '
+            'stroke-width="0.5"/>'
+        )
+        key = f"{STAGE_NUMBERS[stage]} {stage.label}"
+        out.append(f'<text x="{left + 26}" y="{y + 14}">{escape(key)}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -15,8 +15,10 @@ from pygal.style import Style
 from app.enums import EventKind
 from app.formatting import format_short_month
 
-# Colour-blind-safe palette (Okabe-Ito), readable in print and in greyscale by order.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
+# Okabe-Ito's colour-blind-safe palette, one colour per kind of event (seven). Its yellow
+# rather than a grey comes last: grey and reddish purple look alike to a deuteranope
+# (tests/reports/test_layout.py checks every pair under simulated deuteranopia and protanopia).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
 _STYLE = Style(
     background="#ffffff",
@@ -27,6 +29,10 @@ _STYLE = Style(
     guide_stroke_dasharray="0",
     major_guide_stroke_dasharray="0",
     colors=PALETTE,
+    # Solid fills: pygal's default 0.7 opacity washes the palette towards white, and the
+    # colours apart are the ones checked.
+    opacity="1",
+    opacity_hover="1",
     font_family="DejaVu Sans, sans-serif",
     label_font_size=13,
     major_label_font_size=13,

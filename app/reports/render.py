@@ -2,13 +2,14 @@
 
 import re
 
+import pydyf
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.enums import EventKind
 from app.formatting import DEFAULT_LANGUAGE
-from app.pdf import DEFAULT_VARIANT, html_to_pdf
+from app.pdf import DEFAULT_VARIANT, EmbeddedFile, html_to_pdf
 from app.reports import charts
 from app.reports.services import (
     IN_SEMESTER_LABELS,
@@ -16,6 +17,7 @@ from app.reports.services import (
     ROLE_LABELS,
     SemesterReport,
 )
+from app.reports.workbook import VARIANTS_WITH_DATA, report_json
 from app.timezones import in_zone
 
 # PDF variants the CLI offers. Default: PDF/UA-1 (tagged, accessible). PDF/A for archives.
@@ -24,10 +26,24 @@ VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "pdf/a-3u")
 _COUNTERS = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
 
 
-def report_filename(acronym: str, number: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """'BETTER-semester-2.pdf' in English, 'BETTER-semester-2-hu.pdf' in Hungarian."""
+def report_filename(
+    acronym: str, number: int, lang: str = DEFAULT_LANGUAGE, extension: str = "pdf"
+) -> str:
+    """'BETTER-semester-2.pdf' in English, 'BETTER-semester-2-hu.pdf' in Hungarian (and
+    .xlsx for the workbook of its figures)."""
     suffix = "" if lang == DEFAULT_LANGUAGE else f"-{lang}"
-    return f"{acronym}-semester-{number}{suffix}.pdf"
+    return f"{acronym}-semester-{number}{suffix}.{extension}"
+
+
+def figures_attachment(report: SemesterReport, lang: str) -> EmbeddedFile:
+    """The figures as a JSON file for the archival PDF to carry (call in the report's locale)."""
+    return EmbeddedFile(
+        name=report_filename(report.project.acronym, report.period.number, lang, "json"),
+        content=report_json(report),
+        description=_(
+            "The figures of this report as data: the same tables as its workbook download."
+        ),
+    )
 
 
 def css_string(text: str) -> str:
@@ -121,4 +137,40 @@ def render_pdf(
         )
     with force_locale(lang):
         html = report_html(report)
-    return html_to_pdf(html, variant)
+        # An archival PDF/A-3 carries its own figures as data (AFRelationship /Data).
+        embedded = [figures_attachment(report, lang)] if variant in VARIANTS_WITH_DATA else []
+    return html_to_pdf(html, variant, embedded=embedded, finisher=scope_table_headers)
+
+
+def scope_table_headers(_document, pdf) -> None:
+    """A WeasyPrint finisher: `/Scope` on every table header cell of the tagged PDF
+    (`/Column` in a table's head, `/Row` elsewhere), so screen readers announce each cell
+    with its headers.
+
+    WeasyPrint 70 uses the HTML `scope` attribute only to link cells to their headers and
+    writes no `/Scope` itself. Working on its objects before they are written costs next to
+    nothing and leaves the PDF/UA or PDF/A identification as it is; an untagged PDF has no
+    header cells to amend."""
+    elements = {
+        obj.number: obj
+        for obj in pdf.objects
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
+    }
+
+    def parent(element):
+        reference = element.get("P")  # b"12 0 R"
+        if reference is None:
+            return None
+        text = reference.decode() if isinstance(reference, bytes) else str(reference)
+        return elements.get(int(text.split()[0]))
+
+    for element in elements.values():
+        if element.get("S") != "/TH":
+            continue
+        row = parent(element)
+        section = parent(row) if row is not None and row.get("S") == "/TR" else None
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        in_head = section is not None and section.get("S") == "/THead"
+        attributes["Scope"] = "/Column" if in_head else "/Row"

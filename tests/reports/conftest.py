@@ -59,10 +59,11 @@ KEY_FIGURES = (
 
 
 def key_figures(content: str) -> dict[str, int]:
-    """The six boxes at the top of the summary, each a number followed by its label."""
+    """The six boxes at the top of the summary, each a number followed by its label (and,
+    on some, a line on how it is counted)."""
     block = content[content.index("section 7 says how.") :]
     match = re.match(
-        r"section 7 says how\. " + r"\s*".join(rf"(\d+)\s*{label}" for label in KEY_FIGURES),
+        r"section 7 says how\. " + r"\D*?".join(rf"(\d+)\s*{label}" for label in KEY_FIGURES),
         block,
     )
     assert match, block[:500]

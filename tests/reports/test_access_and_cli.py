@@ -1,5 +1,7 @@
 """Who gets a report, and what a missing or empty semester says (web and command line)."""
 
+import re
+
 from pypdf import PdfReader
 
 from app.home.queries import the_project
@@ -33,12 +35,15 @@ def test_funder_downloads_the_same_report_as_the_command_line(funder_client, run
     result = runner.invoke(args=["report", "semester", "2", "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output
+    assert result.output.rstrip().endswith("semester 2, 1 event.")  # one event, not "1 events"
     assert pdf_text(response.data) == pdf_text(target.read_bytes())
 
 
 def test_reports_page_lists_every_semester_with_what_it_holds(coordinator_client):
     page = coordinator_client.get("/reports/").get_data(as_text=True)
-    assert page.count('href="/reports/semester/') == 8
+    assert len(re.findall(r'href="/reports/semester/\d+\.pdf', page)) == 8
+    # The semesters with something recorded also offer their figures as a workbook.
+    assert 'href="/reports/semester/2.xlsx' in page
     assert "2: 1 Feb 2020 – 31 Jul 2020" in page
     assert 'href="/reports/semester/2.pdf"' in page
     # Semester 5 holds two held study visits.
