@@ -1,7 +1,17 @@
 """Pages of the reports area: the list of semesters, each semester's PDF and its figures
 as a workbook."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -71,23 +81,26 @@ def index():
     )
 
 
+def _semester_report(number: int):
+    """The project and its semester's report, or the "nothing to report" page as a 404."""
+    project = the_project()
+    if project is None:
+        abort(404)
+    try:
+        return project, build_report(project, number)
+    except ReportUnavailable as exc:
+        page = render_template(
+            "reports/unavailable.html", project=project, number=number, message=exc.message
+        )
+        abort(make_response(page, 404))
+
+
 @bp.get("/semester/<int:number>.pdf")
 def semester_pdf(number: int):
     require(can_read_reports())
     from app.reports.render import render_pdf, report_filename
 
-    project = the_project()
-    if project is None:
-        abort(404)
-    try:
-        report = build_report(project, number)
-    except ReportUnavailable as exc:
-        return (
-            render_template(
-                "reports/unavailable.html", project=project, number=number, message=exc.message
-            ),
-            404,
-        )
+    project, report = _semester_report(number)
     lang = report_language()
     pdf = render_pdf(report, lang=lang)
     filename = report_filename(project.acronym, number, lang)
@@ -108,18 +121,7 @@ def semester_xlsx(number: int):
     require(can_read_reports())
     from app.reports.render import report_filename
 
-    project = the_project()
-    if project is None:
-        abort(404)
-    try:
-        report = build_report(project, number)
-    except ReportUnavailable as exc:
-        return (
-            render_template(
-                "reports/unavailable.html", project=project, number=number, message=exc.message
-            ),
-            404,
-        )
+    project, report = _semester_report(number)
     lang = report_language()
     with force_locale(lang):
         tables = report_tables(report)
