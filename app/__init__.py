@@ -64,6 +64,7 @@ def create_app(config: object | str | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees all tables."""
     from app.activity import models as _activity  # noqa: F401
+    from app.api import models as _api  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sign_ins as _sign_ins  # noqa: F401
     from app.auth import throttle as _throttle  # noqa: F401
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.activity.views import bp as activity_bp
     from app.auth.second_factor_views import bp as second_factor_bp
     from app.auth.views import bp as auth_bp
+    from app.calendar_import.views import bp as calendar_import_bp
     from app.delegations.views import bp as delegations_bp
     from app.events import list_views, views  # noqa: F401  (their routes, on one blueprint)
     from app.events.blueprint import bp as events_bp
@@ -107,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (holidays_bp, planner_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(search_bp)
+    app.register_blueprint(calendar_import_bp)
 
 
 def _register_cli(app: Flask) -> None:

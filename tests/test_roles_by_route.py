@@ -73,6 +73,8 @@ COVERED_BLUEPRINTS = {
     "holidays",
     "planner",
     "search",
+    "calendar_import",
+    "api",
 }
 READERS_OF_REPORTS = {COORD, FUNDER}  # partner editors 403, anonymous to sign-in
 
@@ -897,6 +899,18 @@ ROUTES += [
         READERS_OF_REPORTS,
         unknown="/reports/semester/2/v9.pdf",
     ),
+]
+
+# Personal API tokens on the account page.
+ROUTES += [
+]
+
+# Importing a calendar file (.ics).
+ROUTES += [
+]
+
+# The JSON API (/api/v1): requests carry a token of the role's account (no cookie).
+ROUTES += [
 ]
 
 

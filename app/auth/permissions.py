@@ -60,6 +60,11 @@ def is_coordinator(user=None) -> bool:
     return is_signed_in(user) and user.role == Role.COORDINATOR
 
 
+def can_import_calendar(user=None) -> bool:
+    """Bringing events in from a calendar file (.ics): coordinators."""
+    return is_coordinator(user)
+
+
 def can_read_reports(user=None) -> bool:
     """Semester reports: coordinators and funders."""
     user = _user(user)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy import inspect as inspect_row
@@ -118,6 +119,7 @@ class Event(db.Model):
         one_of("kind", EventKind),
         one_of("status", EventStatus),
         one_of("format", EventFormat),
+        UniqueConstraint("project_id", "import_uid", name="uq_event_import_uid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,6 +155,9 @@ class Event(db.Model):
     original_location: Mapped[str] = mapped_column(String(300), default="")
 
     is_public: Mapped[bool] = mapped_column(default=True)
+    # The UID of the calendar entry this event was imported from (app.calendar_import): a
+    # second import of the same entry updates this event instead of adding another.
+    import_uid: Mapped[str | None] = mapped_column(String(255))
     # Goes up with every change a subscribed calendar must see (iCal SEQUENCE).
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
