@@ -82,6 +82,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.activity.views import bp as activity_bp
+    from app.api.views import bp as api_bp
     from app.auth.second_factor_views import bp as second_factor_bp
     from app.auth.views import bp as auth_bp
     from app.calendar_import.views import bp as calendar_import_bp
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(search_bp)
     app.register_blueprint(calendar_import_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app: Flask) -> None:

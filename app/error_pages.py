@@ -11,7 +11,7 @@ an offline page has forgotten the user, so choosing the language (which may ask 
 account's) never reads the database that is away.
 """
 
-from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -63,6 +63,11 @@ def _wants_plain_text() -> bool:
     return request.path.endswith(".ics")
 
 
+def _wants_json() -> bool:
+    """The JSON API (/api/...) answers its errors in JSON: {"message", "field", "status"}."""
+    return request.path.startswith("/api/")
+
+
 def _forget_user() -> None:
     """Render as an anonymous visitor: finding the signed-in user would ask the database."""
     g._login_user = login_manager.anonymous_user()
@@ -79,6 +84,9 @@ def _page(status: int, title, message, headers: dict | None = None, offline=Fals
     headers = dict(headers or {})
     if offline:
         _forget_user()
+    if _wants_json():
+        body = {"message": _plain_text(title, message).strip(), "field": None, "status": status}
+        return jsonify(body), status, headers
     if _wants_plain_text():
         headers["Content-Type"] = "text/plain; charset=utf-8"
         return _plain_text(title, message), status, headers

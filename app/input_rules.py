@@ -114,3 +114,17 @@ def init_app(app: Flask) -> None:
     """Call before the blueprints register: their routes pick up the bounded `int`."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(_refuse_nul_bytes)
+
+
+def uploaded_text(data: bytes, max_bytes: int, not_text: str) -> str:
+    """An uploaded file's text (UTF-8, a byte-order mark dropped); a DomainError on the
+    `file` field when it is larger than `max_bytes`, or with `not_text` when it is not text."""
+    if len(data) > max_bytes:
+        raise DomainError(
+            _("The file is too large: at most %(size)s MB, please.", size=max_bytes // 2**20),
+            "file",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(not_text, "file") from None

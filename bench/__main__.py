@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-MODULES = ["feeds", "reports", "search", "lists"]
+MODULES = ["feeds", "reports", "search", "lists", "api"]
 
 
 def main(argv: list[str]) -> None:

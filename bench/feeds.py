@@ -32,6 +32,7 @@ from app.extensions import db  # noqa: E402
 from app.feeds import services  # noqa: E402
 from app.partners.models import Partner, Person, Phase, Project  # noqa: E402
 from app.practices.models import GoodPractice, PracticeEvent  # noqa: E402
+from bench import write_section  # noqa: E402
 
 SQLITE_URL = "sqlite:////tmp/bench_feeds.sqlite"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_feeds"
@@ -355,15 +356,7 @@ def _write_doc(table: str) -> None:
         "- Most of a cold build is icalendar (about half a millisecond per entry here); the\n"
         "  difference between *feed cold* and *floor* is reading and shaping the rows.\n"
     )
-    text_now = DOC.read_text() if DOC.exists() else "# Performance\n"
-    if SECTION in text_now:
-        before, rest = text_now.split(SECTION, 1)
-        after = rest.split("\n## ", 1)
-        tail = ("\n## " + after[1]) if len(after) > 1 else ""
-        text_now = before + body + tail
-    else:
-        text_now = text_now.rstrip("\n") + "\n\n" + body
-    DOC.write_text(text_now)
+    write_section(SECTION, body)
 
 
 def main() -> None:

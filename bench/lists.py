@@ -21,6 +21,7 @@ from sqlalchemy import event
 from app.auth import sign_ins
 from app.auth.models import User
 from app.extensions import db
+from bench import write_section
 from bench.feeds import ROOT, _add_events, _app, _fresh_database, _seed_partnership
 
 SQLITE_URL = "sqlite:////tmp/bench_lists.sqlite"
@@ -142,15 +143,7 @@ def _write_doc(table: str, load: tuple[float, float]) -> None:
         "- Before this, the home page and `/events` listed every event since 2019: 4.2 MB\n"
         "  and 2.5 s, 3.9 MB and 2.1 s at 10,000 events.\n"
     )
-    text_now = DOC.read_text() if DOC.exists() else "# Performance\n"
-    if SECTION in text_now:
-        before, rest = text_now.split(SECTION, 1)
-        after = rest.split("\n## ", 1)
-        tail = ("\n## " + after[1]) if len(after) > 1 else ""
-        text_now = before + body + tail
-    else:
-        text_now = text_now.rstrip("\n") + "\n\n" + body
-    DOC.write_text(text_now)
+    write_section(SECTION, body)
 
 
 def main() -> None:

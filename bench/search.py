@@ -28,6 +28,7 @@ from app.auth import sign_ins
 from app.auth.models import User
 from app.extensions import db
 from app.search.documents import rebuild
+from bench import write_section
 from bench.feeds import DOC, ROOT, Counter, _add_events, _app, _fresh_database, _seed_partnership
 
 SQLITE_URL = "sqlite:////tmp/bench_search.sqlite"
@@ -162,15 +163,7 @@ def _write_doc(table: str, reindex: str) -> None:
         "  index for a selective word, by a scan when nearly every document matches), both in\n"
         "  a materialized CTE of narrow rows; the page then reads only its 20 objects.\n" + reindex
     )
-    text_now = DOC.read_text() if DOC.exists() else "# Performance\n"
-    if SECTION + "\n" in text_now:
-        before, rest = text_now.split(SECTION + "\n", 1)
-        after = rest.split("\n## ", 1)
-        tail = ("\n## " + after[1]) if len(after) > 1 else ""
-        text_now = before + body + tail
-    else:
-        text_now = text_now.rstrip("\n") + "\n\n" + body
-    DOC.write_text(text_now)
+    write_section(SECTION, body)
 
 
 def main() -> None:

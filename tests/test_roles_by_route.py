@@ -23,6 +23,7 @@ from flask import g
 from sqlalchemy import select
 
 from app.activity.models import ActivityEntry
+from app.api.tokens import create_token
 from app.auth.models import User
 from app.delegations.models import Registration
 from app.delegations.services import register
@@ -902,15 +903,176 @@ ROUTES += [
 ]
 
 # Personal API tokens on the account page.
+
+
+class _CoordinatorsToken(str):
+    """The address revoking a token of the coordinator's, made when the case runs (`_format`
+    calls it); it reads as the address in the cases' names."""
+
+    def __call__(self) -> str:
+        # Imported here to keep this block's edits inside it.
+        from app.api.tokens import create_token
+
+        coordinator = db.session.scalar(select(User).where(User.email == f"{COORD}@example.org"))
+        token, _raw = create_token(coordinator, "Coordinator's script", "read")
+        db.session.commit()
+        return self.replace("{token}", str(token.id))
+
+
 ROUTES += [
+    # Every account makes tokens for itself; a funder's only read (write is a form error).
+    Route("auth.create_api_token", "GET", "/account/api-tokens", SIGNED_IN),
+    Route(
+        "auth.create_api_token",
+        "POST",
+        "/account/api-tokens",
+        SIGNED_IN,
+        {"token-name": "Script", "token-scope": "read"},
+    ),
+    Route(
+        "auth.create_api_token",
+        "POST",
+        "/account/api-tokens",
+        PARTNER_EDITORS,
+        {"token-name": "Script", "token-scope": "write"},
+        refused={FUNDER: 400},
+    ),
+    Route(
+        "auth.create_api_token",
+        "POST",
+        "/account/api-tokens",
+        SIGNED_IN,
+        {"token-name": "", "token-scope": "read"},
+        bad_input=True,
+    ),
+    # Only its owner revokes a token: to every other account it is unknown (404).
+    Route(
+        "auth.revoke_api_token",
+        "POST",
+        _CoordinatorsToken("/account/api-tokens/{token}/revoke"),
+        {COORD},
+        refused={HOST: 404, OTHER: 404, FUNDER: 404},
+        unknown="/account/api-tokens/999999/revoke",
+    ),
 ]
 
 # Importing a calendar file (.ics).
+ICS_FOR_THE_ROLES = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:roles@example.org\r\nSUMMARY:Imported\r\n"
+    "DTSTART;TZID=Europe/Tallinn:20260310T100000\r\n"
+    "DTEND;TZID=Europe/Tallinn:20260310T120000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 ROUTES += [
+    Route("calendar_import.upload_form", "GET", "/events/import", {COORD}),
+    Route(
+        "calendar_import.upload",
+        "POST",
+        "/events/import",
+        {COORD},
+        {
+            "file": lambda: (BytesIO(ICS_FOR_THE_ROLES.encode()), "calendar.ics"),
+            "host": "{host_partner}",
+            "kind": "local_event",
+        },
+    ),
+    # Without the digest of a preview (`plan`) the coordinator is shown the preview again
+    # (409), never an import; tests/calendar_import confirms real previews.
+    Route(
+        "calendar_import.confirm",
+        "POST",
+        "/events/import/confirm",
+        {COORD},
+        {
+            "calendar": ICS_FOR_THE_ROLES,
+            "host": "{host_partner}",
+            "kind": "local_event",
+            "plan": "",
+        },
+        bad_input=True,
+    ),
 ]
 
-# The JSON API (/api/v1): requests carry a token of the role's account (no cookie).
+# The JSON API (/api/v1): requests carry a write token of the role's account (no cookie);
+# an anonymous caller is told 401, not sent to sign in.
+API = "/api/v1"
+API_SESSION = {"title": "Study tour", "start": "2026-03-05T11:00", "end": "2026-03-05T12:00"}
 ROUTES += [
+    Route("api.openapi", "GET", f"{API}/openapi.json", EVERYONE),
+    Route("api.docs", "GET", f"{API}/docs", EVERYONE),
+    Route("api.partners", "GET", f"{API}/partners", EVERYONE),
+    Route("api.semesters", "GET", f"{API}/semesters", EVERYONE),
+    Route("api.events", "GET", f"{API}/events", EVERYONE),
+    Route("api.event", "GET", API + "/events/{event}", EVERYONE, unknown=f"{API}/events/999999"),
+    Route("api.event", "GET", API + "/events/{internal}", SIGNED_IN, refused={ANON: 404}),
+    Route("api.practices", "GET", f"{API}/practices", EVERYONE),
+    Route("api.transfers", "GET", f"{API}/transfers", EVERYONE),
+    Route(
+        "api.indicators",
+        "GET",
+        f"{API}/semesters/2/indicators",
+        SIGNED_IN,
+        unknown=f"{API}/semesters/99/indicators",
+    ),
+    Route(
+        "api.create_event",
+        "POST",
+        f"{API}/events",
+        EDITORS,  # the other partner's editor may not schedule what the host partner hosts
+        {
+            "kind": "study_visit",
+            "title": "Scheduled through the API",
+            "host": "{host_code}",
+            "start": "2026-04-14T10:00",
+            "end": "2026-04-14T16:00",
+            "participants": ["{other_code}"],
+        },
+    ),
+    Route(
+        "api.edit_event",
+        "PATCH",
+        API + "/events/{event}",
+        EDITORS,
+        {"title": "Changed through the API"},
+        unknown=f"{API}/events/999999",
+    ),
+    Route(
+        "api.postpone_event",
+        "POST",
+        API + "/events/{event}/postpone",
+        EDITORS,
+        unknown=f"{API}/events/999999/postpone",
+    ),
+    Route(
+        "api.cancel_event",
+        "POST",
+        API + "/events/{event}/cancel",
+        EDITORS,
+        unknown=f"{API}/events/999999/cancel",
+    ),
+    Route(
+        "api.add_session",
+        "POST",
+        API + "/events/{event}/sessions",
+        EDITORS,
+        API_SESSION,
+        unknown=f"{API}/events/999999/sessions",
+    ),
+    Route(
+        "api.replace_session",
+        "PUT",
+        API + "/events/{event}/sessions/{session}",
+        EDITORS,
+        API_SESSION,
+        unknown=API + "/events/{event}/sessions/999999",
+    ),
+    Route(
+        "api.remove_session",
+        "DELETE",
+        API + "/events/{event}/sessions/{session}",
+        EDITORS,
+        unknown=API + "/events/{event}/sessions/999999",
+    ),
 ]
 
 
@@ -1071,13 +1233,26 @@ def _format(value, world: World):
     return value.format(**vars(world)) if isinstance(value, str) else value
 
 
+def _is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
 def _request(client, world: World, role: str, method: str, url: str, data: dict):
     # The tests' app context outlives a request: forget the user Flask-Login cached in `g`.
     g.pop("_login_user", None)
+    payload = {_format(k, world): _format(v, world) for k, v in data.items()}
+    if _is_api(url):
+        headers = {}
+        if role != ANON:
+            scope = "read" if role == FUNDER else "write"  # a funder's tokens only read
+            _token, raw = create_token(db.session.get(User, world.users[role]), "table", scope)
+            db.session.commit()
+            headers["Authorization"] = f"Bearer {raw}"
+        body = payload if method not in ("GET", "DELETE") else None
+        return client.open(_format(url, world), method=method, json=body, headers=headers)
     if role != ANON:
         with client.session_transaction() as session:
             factories.signed_in(session, world.users[role])
-    payload = {_format(k, world): _format(v, world) for k, v in data.items()}
     return client.open(_format(url, world), method=method, data=payload or None)
 
 
@@ -1108,6 +1283,8 @@ def test_role_by_route(app, client, route: Route, role: str):
             assert [m for category, m in flashed if category == "error"] == []
     elif role in route.refused:
         assert response.status_code == route.refused[role]
+    elif role == ANON and _is_api(route.url):
+        assert response.status_code == 401, (response.status_code, response.text[:300])
     elif role == ANON:
         said = (response.status_code, response.headers.get("Location"), response.text[:300])
         assert response.status_code == 302, said
@@ -1129,10 +1306,11 @@ def test_unknown_ids_answer_404(app, client, route: Route, role: str):
     world = build_world()
     response = _request(client, world, role, route.method, route.unknown, route.data)
     if role == ANON and ANON not in route.allowed and ANON not in route.refused:
-        # Sent to sign in before the id is looked up (or told 404): either way the visitor
-        # learns nothing about which ids exist.
+        # Sent to sign in (told 401 by the API) before the id is looked up, or told 404:
+        # either way the visitor learns nothing about which ids exist.
         to_login = response.headers.get("Location", "").startswith("/login")
-        assert response.status_code == 404 or (response.status_code == 302 and to_login)
+        refused = response.status_code == 401 and _is_api(route.url)
+        assert response.status_code == 404 or (response.status_code == 302 and to_login) or refused
     else:
         assert response.status_code == 404
 

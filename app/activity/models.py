@@ -22,6 +22,8 @@ SECURITY_EVENT_ACTIONS = (
     "feed_reset",
     "second_factor_on",
     "second_factor_off",
+    "api_token_created",
+    "api_token_revoked",
 )
 ACTIONS = CHANGE_ACTIONS + SECURITY_EVENT_ACTIONS
 

@@ -1,9 +1,11 @@
 """Security events in the activity log: sign-ins, failures, throttling, unlocks, sign-outs,
-password and feed-address changes, the second factor switched on or off.
+password and feed-address changes, the second factor switched on or off, personal API
+tokens created or revoked.
 
 They are `account` entries with an action of their own, so the coordinators' log shows
 them beside every other change and filters them with "What: Account". The client
-address is kept (ASVS V7: who, what, when, from where); passwords and codes never are.
+address is kept (ASVS V7: who, what, when, from where); passwords, codes and tokens never
+are.
 """
 
 import json
@@ -29,6 +31,8 @@ SECURITY_ACTIONS = {
     "feed_reset": _l("%(actor)s reset the private calendar address of account “%(label)s”"),
     "second_factor_on": _l("%(actor)s turned the second factor on for account “%(label)s”"),
     "second_factor_off": _l("%(actor)s turned the second factor off for account “%(label)s”"),
+    "api_token_created": _l("%(actor)s created an API token for account “%(label)s”"),
+    "api_token_revoked": _l("%(actor)s revoked an API token of account “%(label)s”"),
 }
 
 UNKNOWN_ACCOUNT = "(no account has this e-mail)"

@@ -331,6 +331,7 @@ FIELD_LABELS = {
     "group_id": _l("Group"),
     "happened_on": _l("Happened on"),
     "host_partner_id": _l("Host partner"),
+    "import_uid": _l("Imported from (UID)"),
     "importer_partner_id": _l("Importer partner"),
     "indicator_id": _l("Indicator"),
     "inspired_by": _l("Inspired by"),

@@ -1,10 +1,13 @@
-"""`flask --app wsgi users create EMAIL --role ROLE [--partner CODE]`."""
+"""`flask --app wsgi users create EMAIL --role ROLE [--partner CODE]`, and the other
+account commands: demo accounts, second factor reset, sessions, unlocking, API tokens."""
 
 import sys
 
 import click
 from flask.cli import AppGroup
 
+from app.api import tokens
+from app.api.models import TokenScope
 from app.auth import second_factor, services, sign_ins
 from app.enums import Role
 from app.errors import DomainError
@@ -90,3 +93,51 @@ def unlock(email: str, address: str | None) -> None:
     cleared = services.unlock(email, address)
     known = "" if services.find_user(email) else " (no account has this e-mail)"
     click.echo(f"{email.strip().lower()} may sign in again{known}: {cleared} counter(s) cleared.")
+
+
+def _account(email: str):
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the e-mail {email}.")
+    return user
+
+
+@users_cli.command("token-create")
+@click.argument("email")
+@click.option("--name", required=True, help="What will use the token, such as a script's name.")
+@click.option(
+    "--scope",
+    type=click.Choice([s.value for s in TokenScope]),
+    default=TokenScope.READ.value,
+    show_default=True,
+    help="read: what the account reads; write: also change what it may change.",
+)
+def token_create(email: str, name: str, scope: str) -> None:
+    """Create a personal API token for EMAIL and print it, this once, alone on standard
+    output (the rest goes to standard error): `TOKEN=$(flask users token-create ...)`."""
+    user = _account(email)
+    try:
+        token, raw = tokens.create_token(user, name, scope)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(
+        f"Created API token {token.id} “{token.name}” ({token.scope}) for {user.email}. "
+        "Copy it now: it will not be shown again.",
+        err=True,
+    )
+    click.echo(raw)
+
+
+@users_cli.command("token-revoke")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def token_revoke(email: str, token_id: int) -> None:
+    """Revoke EMAIL's API token TOKEN_ID (the id `token-create` printed); it stops working."""
+    user = _account(email)
+    try:
+        token = tokens.revoke_token(user, token_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"Revoked API token {token.id} “{token.name}” of {user.email}.")

@@ -1,8 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from app.api.models import TokenScope
 from app.versioning import VersionField
 
 
@@ -75,3 +84,23 @@ class SecondFactorChangeForm(FlaskForm):
         _l("Code from the app, or a recovery code"),
         validators=[DataRequired(message=_l("Give a code.")), Length(max=40)],
     )
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token. The name and scope are checked by `api.tokens.create_token`
+    (one message for the page and the CLI); a funder is offered "Read" only."""
+
+    name = StringField(
+        _l("Name"),
+        description=_l("What will use it, such as “Monthly report script”."),
+    )
+    scope = RadioField(
+        _l("The token may"),
+        choices=[
+            SelectChoice(TokenScope.READ.value, _l("Read")),
+            SelectChoice(TokenScope.WRITE.value, _l("Read and write")),
+        ],
+        default=TokenScope.READ.value,
+        validate_choice=False,
+    )
+    submit_token = SubmitField(_l("Create token"))

@@ -331,3 +331,13 @@ def can_submit_reports(user=None) -> bool:
 def can_read_submitted_reports(user=None) -> bool:
     """Submitted versions of the reports and their files: coordinators and funders."""
     return can_read_reports(user)
+
+
+# Personal API tokens.
+
+
+def can_write_with_api(user=None) -> bool:
+    """A token that may change things through the API (write scope): coordinators and
+    partner editors; a funder changes nothing anywhere, so their tokens only read."""
+    user = _user(user)
+    return is_signed_in(user) and user.role in (Role.COORDINATOR, Role.PARTNER)

@@ -30,6 +30,8 @@ OPEN_DURING_SET_UP = frozenset(
 def coordinators_set_up_first():
     if request.endpoint in OPEN_DURING_SET_UP or request.endpoint is None:
         return None
+    if request.path.startswith("/api/"):  # token callers: app.api.auth, no pages to send to
+        return None
     if second_factor.set_up_required(current_user):
         return redirect(url_for("second_factor.manage"))
     return None

@@ -249,6 +249,8 @@ def _check_sign_in():
         g.pop(name, None)
     if request.endpoint == "static" or "_user_id" not in session:
         return None
+    if request.path.startswith("/api/"):  # the API reads tokens, never cookies (app.api.auth)
+        return None
     try:
         signed_in = current_user.is_authenticated
     except SQLAlchemyError as error:

@@ -1,6 +1,6 @@
-"""Sign in (throttled), sign out, and the account page."""
+"""Sign in (throttled), sign out, and the account page with its personal API tokens."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -9,13 +9,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.activity import security
+from app.api import tokens
 from app.auth import second_factor, services, sign_ins
-from app.auth.forms import LoginForm, PasswordForm, TimezoneForm
+from app.auth.forms import ApiTokenForm, LoginForm, PasswordForm, TimezoneForm
 from app.auth.models import User
+from app.auth.permissions import can_write_with_api
 from app.errors import DomainError
 from app.extensions import db, login_manager
 from app.redirects import safe_next
 from app.versioning import StaleEdit, refusal, version_of
+from app.view_helpers import field_error
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -100,7 +103,7 @@ def sign_out_everywhere():
     return redirect(url_for("home.index"))
 
 
-def _zone_form() -> TimezoneForm:
+def _zone_form(**kwargs) -> TimezoneForm:
     from app.events.forms import zone_choices
 
     partner_zone = current_user.partner.timezone if current_user.partner else None
@@ -108,9 +111,47 @@ def _zone_form() -> TimezoneForm:
         first = _("My partner's zone (%(zone)s)", zone=partner_zone)
     else:
         first = _("Each event's own zone")
-    form = TimezoneForm(prefix="zone")
+    form = TimezoneForm(prefix="zone", **kwargs)
     form.timezone.choices = [("", first)] + zone_choices()
     return form
+
+
+def _token_form(**kwargs) -> ApiTokenForm:
+    """The new-token form; a funder's offers "Read" only (the service refuses the rest)."""
+    form = ApiTokenForm(prefix="token", **kwargs)
+    if not can_write_with_api():
+        form.scope.choices = [form.scope.choices[0]]
+    return form
+
+
+def _account_page(
+    *,
+    password_form: PasswordForm | None = None,
+    zone_form: TimezoneForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    new_token: tuple | None = None,
+    status: int = 200,
+):
+    """The account page; the forms not given are fresh. `new_token` is (row, raw token),
+    shown this once: the answer is never stored."""
+    user = current_user._get_current_object()
+    if password_form is None:
+        password_form = PasswordForm(formdata=None)
+        password_form.version.data = version_of(user)
+    if zone_form is None:
+        zone_form = _zone_form(formdata=None)
+        zone_form.timezone.data = user.preferred_timezone or ""
+        zone_form.version.data = version_of(user)
+    page = render_template(
+        "auth/account.html",
+        form=password_form,
+        zone_form=zone_form,
+        token_form=token_form or _token_form(formdata=None),
+        api_tokens=tokens.live_tokens(user),
+        new_token=new_token,
+        user=current_user,
+    )
+    return page, status, {"Cache-Control": "no-store"} if new_token else {}
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -165,9 +206,43 @@ def account():
                 else:
                     getattr(password_form, exc.field).errors.append(exc.message)
         status = status if status == 409 else 400
-    return render_template(
-        "auth/account.html", form=password_form, zone_form=zone_form, user=current_user
-    ), status
+    return _account_page(password_form=password_form, zone_form=zone_form, status=status)
+
+
+@bp.route("/account/api-tokens", methods=["GET", "POST"])
+@login_required
+def create_api_token():
+    """A new personal API token, shown once in the answer to this POST (never in the
+    session, a flash or a cache). A GET (a reload, a link back) goes to the account page."""
+    if request.method == "GET":
+        query = request.query_string.decode()
+        return redirect(url_for("auth.account") + (f"?{query}" if query else ""))
+    form = _token_form()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            token, raw = tokens.create_token(user, form.name.data, form.scope.data)
+        except DomainError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            return _account_page(new_token=(token, raw))
+    return _account_page(token_form=form, status=400)
+
+
+@bp.post("/account/api-tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Revoke one of one's own tokens; anyone else's, or an unknown one, is 404."""
+    try:
+        token = tokens.revoke_token(current_user._get_current_object(), token_id)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name))
+    return redirect(url_for("auth.account", _anchor="api-tokens-heading"))
 
 
 @bp.app_errorhandler(CSRFError)

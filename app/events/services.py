@@ -35,6 +35,21 @@ def partner_by_code(project: Project, code: str) -> Partner:
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
+def check_year(day: date, field_name: str) -> None:
+    """Refuse a day outside FIRST_YEAR to LAST_YEAR, before any zone arithmetic on it."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(
+            _(
+                "%(year)d is outside the years this programme plans for: give a date "
+                "from %(first)d to %(last)d.",
+                year=day.year,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            ),
+            field_name,
+        )
+
+
 def event_span(
     start: datetime | date, end: datetime | date, zone_name: str
 ) -> tuple[datetime, datetime, bool]:
@@ -46,17 +61,7 @@ def event_span(
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise DomainError(_("Give both start and end as dates, or both with a time."), "ends_at")
     for day, field_name in ((start, "starts_at"), (end, "ends_at")):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise DomainError(
-                _(
-                    "%(year)d is outside the years this programme plans for: give a date "
-                    "from %(first)d to %(last)d.",
-                    year=day.year,
-                    first=FIRST_YEAR,
-                    last=LAST_YEAR,
-                ),
-                field_name,
-            )
+        check_year(day, field_name)
     if isinstance(start, datetime):
         starts_at = local_to_utc(start, zone_name, "start_time")
         ends_at = local_to_utc(end, zone_name, "end_time")

@@ -35,6 +35,7 @@ INTENTS_KEY = "mail_intents"
 ENTRIES_KEY = "mail_entries"  # the event's feed entry, built once per language and flush
 WRITTEN_KEY = "mail_written"  # (person_id, event_id) -> message id, this transaction
 REASONS_KEY = "mail_reasons"  # event id -> why this transaction changes it (give_reason)
+QUIET_KEY = "mail_quiet"  # events this transaction changes without a message (keep_quiet)
 
 
 @dataclass
@@ -125,8 +126,11 @@ def _person_intent(item: Person) -> Intent | None:
 
 def _before_flush(session: Session, _context, _instances) -> None:
     intents: list[Intent] = session.info.setdefault(INTENTS_KEY, [])
+    quiet = {id(item) for item in session.info.get(QUIET_KEY, ())}
     with session.no_autoflush:
         for item in session.new:
+            if isinstance(item, Event) and id(item) in quiet:
+                continue
             if isinstance(item, Event):
                 intents.append(Intent("scheduled", event=item))
             elif isinstance(item, Registration) and item.status in (None, REGISTERED):
@@ -141,6 +145,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 intents.append(Intent("withdraw", event_id=item.event_id, person_id=item.person_id))
         for item in session.dirty:
             found = None
+            if isinstance(item, Event) and id(item) in quiet:
+                continue
             if isinstance(item, Event) and item not in session.deleted:
                 found = _event_intent(item)
                 partners = _partners_intent(item)
@@ -159,6 +165,13 @@ def give_reason(session: Session, event: Event, reason: str) -> None:
     `messages.register_reason`): its update messages open with that reason's subject and
     line, and keep it when later changes merge into them."""
     session.info.setdefault(REASONS_KEY, {})[event.id] = reason
+
+
+def keep_quiet(session: Session, event: Event) -> None:
+    """Write no message about `event` for what this transaction does to it: the calendar
+    import brings in events already over (nobody is to travel to them) and entries cancelled
+    before anyone was told of them."""
+    session.info.setdefault(QUIET_KEY, []).append(event)
 
 
 # --- After the flush: who gets what ---------------------------------------------------
@@ -421,6 +434,7 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(INTENTS_KEY, None)
     session.info.pop(WRITTEN_KEY, None)
     session.info.pop(REASONS_KEY, None)
+    session.info.pop(QUIET_KEY, None)
 
 
 def init_app(_app) -> None:

@@ -23,7 +23,7 @@ from app.enums import PersonKind
 from app.errors import DomainError
 from app.extensions import db
 from app.formatting import BABEL_LOCALES
-from app.input_rules import one_line
+from app.input_rules import one_line, uploaded_text
 from app.partners.models import Partner, Person, Project
 from app.people.services import FIELDS, address_in_use, clean_email, create_person
 
@@ -93,17 +93,8 @@ class Plan:
 
 def read_text(data: bytes) -> str:
     """The file's text; refused when it is too large or not UTF-8."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(
-            _("The file is too large: at most %(size)s MB, please.", size=MAX_BYTES // 2**20),
-            "file",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(
-            _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."), "file"
-        ) from None
+    not_text = _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
+    return uploaded_text(data, MAX_BYTES, not_text)
 
 
 def _separator(text: str) -> str:

@@ -19,7 +19,38 @@ branch_labels = None
 depends_on = None
 
 
+#: The activity log's actions before and after: creating and revoking a token are security
+#: events of the account.
+ACTIONS = (
+    "created",
+    "changed",
+    "removed",
+    "restored",
+    "signed_in",
+    "sign_in_failed",
+    "locked",
+    "unlocked",
+    "signed_out",
+    "signed_out_all",
+    "password_changed",
+    "feed_reset",
+    "second_factor_on",
+    "second_factor_off",
+)
+TOKEN_ACTIONS = ("api_token_created", "api_token_revoked")
+
+
+def _allow(actions) -> None:
+    with op.batch_alter_table("activity_entry", schema=None) as batch_op:
+        batch_op.drop_constraint("action_valid", type_="check")
+        batch_op.create_check_constraint(
+            op.f("ck_activity_entry_action_valid"),
+            "action IN ({})".format(", ".join(f"'{a}'" for a in actions)),
+        )
+
+
 def upgrade():
+    _allow(ACTIONS + TOKEN_ACTIONS)
     op.create_table(
         "api_token",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -46,6 +77,12 @@ def upgrade():
 
 
 def downgrade():
+    op.execute(
+        "DELETE FROM activity_entry WHERE action IN ({})".format(
+            ", ".join(f"'{a}'" for a in TOKEN_ACTIONS)
+        )
+    )
+    _allow(ACTIONS)
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_constraint("uq_event_import_uid", type_="unique")
         batch_op.drop_column("import_uid")

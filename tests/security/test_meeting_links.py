@@ -255,9 +255,18 @@ PUBLIC_PAGES = [
     ("search.results", "/search?q=tartu", ("online", "hybrid", "practice")),
     ("planner.semester", "/planner?semester=14", ("online", "hybrid")),  # Feb–Jul 2026
     ("holidays.partner_holidays", "/partners/P4/holidays", ()),
+    # The JSON API read anonymously: its online_url is null for the public.
+    ("api.events", "/api/v1/events", ("online", "hybrid", "session")),
+    ("api.event", "/api/v1/events/{online}", ("online", "session")),
+    ("api.practices", "/api/v1/practices", ("practice",)),
+    ("api.transfers", "/api/v1/transfers", ()),
+    ("api.partners", "/api/v1/partners", ()),
+    ("api.semesters", "/api/v1/semesters", ()),
 ]
 # The unsubscribe page, opened by its signed token, names no event: nothing to leak.
 NOT_PAGES = {"auth.login", "feeds.public_calendar", "feeds.event_calendar", "mail.unsubscribe"}
+# The API's document and its docs page describe operations, not events.
+NOT_PAGES |= {"api.openapi", "api.docs"}
 PRIVATE_FEED = {"feeds.private_calendar"}  # its token is the participant's key
 
 
