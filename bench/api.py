@@ -201,8 +201,8 @@ def _write_doc(table: str, splits: str, per_event: str, load: tuple[float, float
         "KB\n"
         "(*within goal* judges the server time, as measured).\n"
         f"Load average of the machine (1 minute) before and after the run: {load[0]:.1f} and\n"
-        f"{load[1]:.1f} (2 cores: above 2, other jobs were waiting for them too, and server\n"
-        "times stretch accordingly). *CPU time* is the benchmark process's own (its median\n"
+        f"{load[1]:.1f} (2 cores: above 2 means other jobs were waiting for them too, and\n"
+        "server times stretch accordingly). *CPU time* is the benchmark process's own (its median\n"
         "over the same requests): what the request costs with the cores to itself, the\n"
         "better guide on a busy machine; on PostgreSQL it leaves out the server's share.\n\n"
         + table
