@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.api.spec import api_error
-from app.events.models import Event, EventSession, event_participant
+from app.events.models import Event, EventSession
 from app.extensions import db
 from app.partners.models import Partner, Person, Project
 from app.practices.models import GoodPractice, Transfer
@@ -93,14 +93,6 @@ def event_page(query: Select, limit: int, cursor: str | None) -> tuple[list[Even
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], encode_cursor(last.starts_at.astimezone(UTC), last.id)
-
-
-def taking_part(partner: Partner):
-    """Events a partner hosts or takes part in."""
-    takes_part = select(event_participant.c.event_id).where(
-        event_participant.c.partner_id == partner.id
-    )
-    return (Event.host_partner_id == partner.id) | Event.id.in_(takes_part)
 
 
 def id_page(query: Select, model, limit: int, cursor: str | None) -> tuple[list, str | None]:

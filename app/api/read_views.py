@@ -15,7 +15,7 @@ from app.auth import permissions as can
 from app.db_types import utcnow
 from app.errors import UnknownPeriod
 from app.events.models import Event
-from app.events.queries import in_period, visible
+from app.events.queries import EventFilter, filtered
 from app.extensions import db
 from app.home.queries import the_project
 from app.outcomes.services import indicator_table
@@ -33,11 +33,12 @@ def project_or_404() -> Project:
     return project
 
 
-def _period_or_400(project: Project, number: int, field: str = "semester"):
+def _period_or_error(project: Project, number: int, status: int = 400, field: str = "semester"):
+    """The semester `number`; a filter naming none is a 400, an address naming none a 404."""
     try:
         return project.period(number)
     except UnknownPeriod as error:
-        api_error(404 if field == "number" else 400, error.message, field)
+        api_error(status, error.message, field)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -68,21 +69,19 @@ def partners():
 def events(query: schemas.EventQuery):
     """Events in start order, with their sessions; internal ones only for token callers."""
     project = project_or_404()
-    statement = visible(select(Event).where(Event.project_id == project.id), can.can_see_internal())
     partner = queries.partner_or_400(project, query.partner)
-    if partner is not None:
-        statement = statement.where(queries.taking_part(partner))
-    if query.kind:
-        statement = statement.where(Event.kind == query.kind.value)
-    if query.status:
-        statement = statement.where(Event.status == query.status.value)
-    if query.semester is not None:
-        statement = statement.where(in_period(project, _period_or_400(project, query.semester)))
+    period = None if query.semester is None else _period_or_error(project, query.semester)
+    filters = EventFilter(
+        include_internal=can.can_see_internal(),
+        kind=query.kind.value if query.kind else None,
+        partner_id=partner.id if partner else None,
+        status=query.status.value if query.status else None,
+        period=period,
+        when=query.when,
+    )
+    statement = filtered(project, filters, utcnow())
     if query.updated_since is not None:
         statement = statement.where(Event.updated_at >= _utc(query.updated_since))
-    if query.when != "all":
-        ended = Event.ends_at < utcnow()
-        statement = statement.where(ended if query.when == "past" else ~ended)
     rows, cursor = queries.event_page(statement, query.limit, query.cursor)
     return schemas.EventPage(
         items=[serialize.event(e) for e in rows],
@@ -91,6 +90,11 @@ def events(query: schemas.EventQuery):
 
 
 def visible_event_or_404(event_id: int) -> Event:
+    """The event, loaded once per request (`_known_objects` loads the address's event)."""
+    # Kept on the request, not in `g`: an app context can outlive a request (tests).
+    cached = getattr(request, "api_event", None)
+    if cached is not None and cached.id == event_id:
+        return cached
     event = db.session.scalar(queries.event_details(select(Event).where(Event.id == event_id)))
     if event is None or not can.can_view_event(event):
         api_error(404, _("No event has the id %(id)d.", id=event_id))
@@ -103,7 +107,7 @@ def _known_objects() -> None:
     before anything else is judged: a body's mistakes, or the caller's rights."""
     args = request.view_args or {}
     if "event_id" in args:
-        event = visible_event_or_404(args["event_id"])
+        event = request.api_event = visible_event_or_404(args["event_id"])
         if "session_id" in args and args["session_id"] not in {s.id for s in event.sessions}:
             api_error(404, _("The event has no session with the id %(id)d.", id=args["session_id"]))
 
@@ -190,7 +194,7 @@ def indicators(number: int):
     if not can.can_see_internal():
         api_error(401, _("Indicators need an API token."), "Authorization")
     project = project_or_404()
-    _period_or_400(project, number, "number")
+    _period_or_error(project, number, 404, "number")
     rows = indicator_table(project, number)
     return schemas.IndicatorList(
         semester=number,

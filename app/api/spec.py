@@ -41,10 +41,6 @@ def _refuse_invalid(_request, _response, error: ValidationError | None, _instanc
     api_error(400, f"{field}: {message}" if field else message, field)
 
 
-def _after(_request, _response, _error, _instance) -> None:
-    return None
-
-
 api = SpecTree(
     "flask",
     title="Interreg partnership programme API",
@@ -62,7 +58,6 @@ api = SpecTree(
     path="api/v1/_spectree",
     page_templates={},
     before=_refuse_invalid,
-    after=_after,
     validation_error_status=400,
     validation_error_model=ApiErrorBody,
     security_schemes=[

@@ -117,7 +117,8 @@ def in_period(project: Project, period: ReportingPeriod) -> ColumnElement[bool]:
     )
 
 
-def _filtered(project: Project, filters: EventFilter, now: datetime) -> Select:
+def filtered(project: Project, filters: EventFilter, now: datetime) -> Select:
+    """The events `filters` match, unordered (the list, its downloads and the API)."""
     query = visible(select(Event).where(Event.project_id == project.id), filters.include_internal)
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
@@ -174,7 +175,7 @@ def list_events(
 ) -> tuple[list[Event], int]:
     """One page of the events list and how many events the filters match, in a fixed
     number of queries whatever the rows; `limit=None` gives every row (the downloads)."""
-    query = _filtered(project, filters, now or datetime.now(UTC))
+    query = filtered(project, filters, now or datetime.now(UTC))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     query = query.join(Partner, Partner.id == Event.host_partner_id).order_by(*_event_order(sort))
     if limit is not None:
